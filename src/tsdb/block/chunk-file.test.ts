@@ -51,7 +51,9 @@ describe("chunk files", () => {
     const r = ChunkReader.open(dir);
     const segs = new Set(refs.map((ref) => Math.floor(ref / 2 ** 32)));
     expect(segs.size).toBe(w.segments);
-    refs.forEach((ref, i) => expect(r.read(ref).data).toEqual(bytes(200, i)));
+    refs.forEach((ref, i) => {
+      expect(r.read(ref).data).toEqual(bytes(200, i));
+    });
     expect(r.sizeBytes).toBeLessThanOrEqual(1000 * segs.size);
     r.close();
   });

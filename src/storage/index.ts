@@ -26,3 +26,5 @@ export {
   labelsToString,
 } from "../tsdb/labels.js";
 export { STALE_NAN, isStaleNaN } from "../tsdb/sample.js";
+export { LocalStorage } from "./local.js";
+export { newMatcher, matcherToString } from "../tsdb/index.js";

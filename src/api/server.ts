@@ -1,0 +1,62 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+import type { RemoteWriteLimits } from "../ingest/index.js";
+import type { Storage } from "../storage/index.js";
+import { errorHandler } from "./errors.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerReadRoutes } from "./routes/read.js";
+import { registerExportRoute } from "./routes/export.js";
+import { registerRemoteWriteRoute } from "./routes/remote-write.js";
+import { registerStatusRoutes } from "./routes/status.js";
+
+/** Build facts shown by /api/v1/status/buildinfo. */
+export interface BuildInfo {
+  version: string;
+  revision: string;
+  branch: string;
+  buildUser: string;
+  buildDate: string;
+  goVersion: string;
+}
+
+/** What the API needs from the rest of the server. */
+export interface ApiDeps {
+  storage: Storage;
+  /** True once the store has replayed its WAL and the server can take traffic. */
+  ready: () => boolean;
+  /** Registry behind /metrics. */
+  registry: Registry;
+  remoteWriteLimits: RemoteWriteLimits;
+  buildInfo: BuildInfo;
+  /** Scrape status for /api/v1/targets, when a scrape manager runs. */
+  targets?: () => unknown;
+  /** Counts remote-write outcomes for self-monitoring. */
+  onRemoteWrite?: (outcome: { status: number; samples: number; refused: number }) => void;
+  logger?: FastifyBaseLogger;
+}
+
+/** Builds the HTTP app without listening (tests call `app.inject`). */
+export function buildServer(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    // Bounds every body that has no tighter limit of its own.
+    bodyLimit: 1 << 20,
+    // Keep query strings bounded too (long match[] lists).
+    maxParamLength: 8192,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setErrorHandler(errorHandler);
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    done(null, new URLSearchParams(body as string));
+  });
+  registerHealthRoutes(app, deps);
+  registerRemoteWriteRoute(app, deps);
+  registerReadRoutes(app, deps);
+  registerExportRoute(app, deps);
+  registerStatusRoutes(app, deps);
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ status: "error", errorType: "not_found", error: `no route for ${req.method} ${req.url}` });
+  });
+  return app;
+}

@@ -1,0 +1,177 @@
+/**
+ * The composition root: builds the store, the scrape manager and the API from
+ * the config and wires them together. Nothing else in the codebase starts
+ * anything; every other module only exports.
+ */
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { type BuildInfo, buildServer } from "./api/index.js";
+import {
+  type LoadedConfig,
+  type ServerConfig,
+  defaultServerConfig,
+  formatListenAddress,
+  loadConfigDir,
+  parseListenAddress,
+} from "./config/index.js";
+import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
+import { ReddotError } from "./lib/errors.js";
+import { packageVersion } from "./lib/version.js";
+import { type ScrapeConfig, ScrapeManager } from "./scrape/index.js";
+import { createSelfMetrics } from "./self/index.js";
+import { LocalStorage, type Storage } from "./storage/index.js";
+import { Db } from "./tsdb/index.js";
+import { resolve } from "node:path";
+
+/** Command-line overrides of reddot.yaml. */
+export interface ServerFlags {
+  configDir?: string;
+  listen?: string;
+  dataDir?: string;
+  /** Start the local agent (the agent lands with issue 4; accepted now so scripts keep working). */
+  agent: boolean;
+  /** Where progress and the greeting go (stderr by default). */
+  out?: NodeJS.WritableStream;
+  /** Logger override (tests pass a silent one). */
+  logger?: Logger;
+}
+
+/** A started server. */
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly db: Db;
+  readonly config: ServerConfig;
+  close(): Promise<void>;
+}
+
+/** Loads the config (or the embedded defaults) and applies the flags. */
+export async function resolveConfig(flags: ServerFlags): Promise<{ server: ServerConfig; scrape: ScrapeConfig[] }> {
+  const loaded: Pick<LoadedConfig, "server" | "scrape"> =
+    flags.configDir !== undefined ? await loadConfigDir(flags.configDir) : { server: defaultServerConfig(), scrape: [] };
+  let server = loaded.server;
+  if (flags.listen !== undefined) server = { ...server, listen: parseListenAddress(flags.listen, "--listen") };
+  if (flags.dataDir !== undefined) server = { ...server, dataDir: resolve(flags.dataDir) };
+  return { server, scrape: loaded.scrape };
+}
+
+/** Starts the server: listens at once (answering 503 on /-/ready), then opens the store. */
+export async function startServer(flags: ServerFlags): Promise<RunningServer> {
+  const { server: config, scrape } = await resolveConfig(flags);
+  const out = flags.out ?? process.stderr;
+  const version = packageVersion();
+  const logger =
+    flags.logger ?? pino({ level: config.log.level, base: { service: "reddot" } }, pino.destination(2));
+  let storage: Storage | null = null;
+  let db: Db | null = null;
+  const lazyStorage: Storage = {
+    appender: () => requireOpen(storage).appender(),
+    querier: (mint, maxt) => requireOpen(storage).querier(mint, maxt),
+  };
+  const selfMetrics = createSelfMetrics(
+    { stats: () => requireOpen(db).stats() },
+    version,
+  );
+  const rw = config.ingest.remoteWrite;
+  const limits = config.storage.limits;
+  const scrapeManager = new ScrapeManager(lazyStorage, {
+    onError: (target, err) => logger.debug({ target, err: err.message }, "scrape failed"),
+  });
+  const app = buildServer({
+    storage: lazyStorage,
+    ready: () => storage !== null,
+    registry: selfMetrics.registry,
+    remoteWriteLimits: {
+      ...DEFAULT_REMOTE_WRITE_LIMITS,
+      maxBodyBytes: rw.maxBodySizeBytes,
+      maxDecompressedBytes: rw.maxDecompressedSizeBytes,
+      maxSamples: limits.maxSamplesPerRequest > 0 ? limits.maxSamplesPerRequest : Number.MAX_SAFE_INTEGER,
+      maxLabels: limits.maxLabelsPerSeries > 0 ? limits.maxLabelsPerSeries : Number.MAX_SAFE_INTEGER,
+      maxLabelLength: Math.max(limits.maxLabelNameLength, limits.maxLabelValueLength) || Number.MAX_SAFE_INTEGER,
+    },
+    buildInfo: buildInfo(version),
+    targets: () => scrapeManager.targets(),
+    onRemoteWrite: (o) => selfMetrics.remoteWrite(o.status, o.samples),
+    logger,
+  });
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
+  const url = `http://${formatListenAddress({ host: config.listen.host, port })}`;
+  try {
+    const tty = "isTTY" in out && out.isTTY === true;
+    db = await Db.open({
+      dir: config.dataDir,
+      blockDurationMs: config.storage.blockDurationMs,
+      retentionMs: config.storage.retentionMs,
+      retentionBytes: config.storage.retentionBytes,
+      outOfOrderWindowMs: config.storage.outOfOrderWindowMs,
+      wal: config.storage.wal,
+      limits: config.storage.limits,
+      onProgress: (line, done) => {
+        // On a terminal the progress line rewrites itself; elsewhere one line per step.
+        if (tty) out.write(`\r\x1b[K${line}${done ? "\n" : ""}`);
+        else if (done) out.write(`${line}\n`);
+      },
+      onError: (err) => logger.error({ err }, "background compaction failed"),
+    });
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  storage = new LocalStorage(db);
+  const jobs = [...scrape];
+  if (config.scrape.self.enabled) jobs.push(selfScrapeJob(port, config));
+  scrapeManager.apply(jobs);
+  out.write(`reddot ${version} is ready at ${url} (data in ${config.dataDir})\n`);
+  const opened = db;
+  return {
+    url,
+    app,
+    db: opened,
+    config,
+    close: async () => {
+      await scrapeManager.stop();
+      await app.close();
+      await opened.close();
+    },
+  };
+}
+
+function requireOpen<T>(x: T | null): T {
+  if (x === null) throw new ReddotError("RD_NOT_READY", 503, "starting up: the store is still replaying its WAL");
+  return x;
+}
+
+/** The job that scrapes the server's own /metrics. */
+function selfScrapeJob(port: number, config: ServerConfig): ScrapeConfig {
+  const host = config.listen.host === "0.0.0.0" || config.listen.host === "" ? "127.0.0.1" : config.listen.host;
+  const interval = config.scrape.self.intervalMs;
+  return {
+    jobName: "reddot",
+    scrapeInterval: interval,
+    scrapeTimeout: Math.min(interval, config.scrape.timeoutMs),
+    metricsPath: "/metrics",
+    scheme: "http",
+    params: {},
+    honorLabels: false,
+    honorTimestamps: true,
+    staticConfigs: [{ targets: [formatListenAddress({ host: host === "::" ? "::1" : host, port })], labels: {} }],
+    relabelConfigs: [],
+    metricRelabelConfigs: [],
+    sampleLimit: 0,
+    labelLimit: 0,
+    bodySizeLimit: 0,
+  };
+}
+
+function buildInfo(version: string): BuildInfo {
+  return {
+    version,
+    revision: "",
+    branch: "",
+    buildUser: "",
+    buildDate: "",
+    goVersion: `node ${process.version}`,
+  };
+}

@@ -1,0 +1,177 @@
+import type { Block } from "./block/index.js";
+import type { Head } from "./head/head.js";
+import type { HeadChunk } from "./head/mem-series.js";
+import { decodeXorInto, xorChunkCount } from "./chunkenc/index.js";
+import { type Labels, compareLabels, getLabel, labelsKey } from "./labels.js";
+import type { Matcher, SampleBuffer } from "./types.js";
+
+/** One series as the store returns it: labels and a way to read its samples. */
+export interface SeriesView {
+  readonly labels: Labels;
+  samples(mint: number, maxt: number): SampleBuffer;
+}
+
+/** Options for select. */
+export interface SelectOptions {
+  /** Stop after this many series (0 = no limit). Result is still sorted. */
+  limit?: number;
+}
+
+/** Series cut from the head whose block is still being written: kept queryable meanwhile. */
+export interface PendingCut {
+  readonly mint: number;
+  readonly maxt: number;
+  readonly series: readonly { labels: Labels; chunks: readonly HeadChunk[] }[];
+}
+
+const EMPTY: SampleBuffer = { ts: new Float64Array(0), vs: new Float64Array(0), length: 0 };
+
+/**
+ * Reads the store over [mint, maxt]: every block overlapping the range, any
+ * cut being persisted, and the head. A series present in several of them is
+ * returned once, its samples merged by time (a later source wins a tie).
+ */
+export class DbQuerier {
+  readonly mint: number;
+  readonly maxt: number;
+  private readonly blocks: readonly Block[];
+  private readonly pending: readonly PendingCut[];
+  private readonly head: Head;
+
+  constructor(mint: number, maxt: number, blocks: readonly Block[], pending: readonly PendingCut[], head: Head) {
+    this.mint = mint;
+    this.maxt = maxt;
+    this.blocks = blocks.filter((b) => b.meta.maxTime > mint && b.meta.minTime <= maxt);
+    this.pending = pending.filter((p) => p.maxt >= mint && p.mint <= maxt);
+    this.head = head;
+  }
+
+  /** Series matching every matcher with samples in [mint, maxt], sorted by labels. */
+  select(matchers: readonly Matcher[], opts: SelectOptions = {}): SeriesView[] {
+    const { mint, maxt } = this;
+    const parts: SeriesView[][] = [];
+    for (const b of this.blocks) parts.push(b.select(matchers, mint, maxt));
+    for (const p of this.pending) parts.push(selectPending(p, matchers, mint, maxt));
+    parts.push(this.head.select(matchers, mint, maxt));
+    const merged = mergeSorted(parts.filter((p) => p.length > 0));
+    const limit = opts.limit ?? 0;
+    return limit > 0 && merged.length > limit ? merged.slice(0, limit) : merged;
+  }
+
+  /** Label names on matching series, sorted. */
+  labelNames(matchers: readonly Matcher[] = []): string[] {
+    const names = new Set<string>();
+    if (matchers.length === 0) {
+      for (const b of this.blocks) for (const n of b.labelNames()) names.add(n);
+      for (const n of this.head.labelNames([])) names.add(n);
+      for (const p of this.pending) for (const s of p.series) for (const l of s.labels) names.add(l.name);
+    } else {
+      for (const s of this.select(matchers)) for (const l of s.labels) names.add(l.name);
+    }
+    return [...names].sort();
+  }
+
+  /** Values of label `name` on matching series, sorted. */
+  labelValues(name: string, matchers: readonly Matcher[] = []): string[] {
+    const values = new Set<string>();
+    if (matchers.length === 0) {
+      for (const b of this.blocks) for (const v of b.labelValues(name)) values.add(v);
+      for (const v of this.head.labelValues(name, [])) values.add(v);
+      for (const p of this.pending) {
+        for (const s of p.series) {
+          const v = getLabel(s.labels, name);
+          if (v !== "") values.add(v);
+        }
+      }
+    } else {
+      for (const s of this.select(matchers)) {
+        const v = getLabel(s.labels, name);
+        if (v !== "") values.add(v);
+      }
+    }
+    return [...values].sort();
+  }
+
+  close(): void {}
+}
+
+function selectPending(p: PendingCut, matchers: readonly Matcher[], mint: number, maxt: number): SeriesView[] {
+  const out: SeriesView[] = [];
+  for (const s of p.series) {
+    if (!matchers.every((m) => m.matches(getLabel(s.labels, m.name)))) continue;
+    if (!s.chunks.some((c) => c.maxt >= mint && c.mint <= maxt)) continue;
+    const chunks = s.chunks;
+    out.push({ labels: s.labels, samples: (a, b) => decodeChunks(chunks, a, b) });
+  }
+  return out;
+}
+
+/** Decodes head chunks overlapping [mint, maxt] into one buffer. */
+export function decodeChunks(chunks: readonly HeadChunk[], mint: number, maxt: number): SampleBuffer {
+  let cap = 0;
+  for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) cap += xorChunkCount(c.data);
+  if (cap === 0) return EMPTY;
+  const ts = new Float64Array(cap);
+  const vs = new Float64Array(cap);
+  let n = 0;
+  for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
+  return { ts, vs, length: n };
+}
+
+/** Merges per-source sorted series lists into one sorted list, combining equal label sets. */
+function mergeSorted(parts: SeriesView[][]): SeriesView[] {
+  if (parts.length === 0) return [];
+  if (parts.length === 1) return parts[0];
+  const byKey = new Map<string, SeriesView[]>();
+  const order: SeriesView[] = [];
+  for (const part of parts) {
+    for (const s of part) {
+      const key = labelsKey(s.labels);
+      const found = byKey.get(key);
+      if (found === undefined) {
+        byKey.set(key, [s]);
+        order.push(s);
+      } else {
+        found.push(s);
+      }
+    }
+  }
+  order.sort((a, b) => compareLabels(a.labels, b.labels));
+  return order.map((first) => {
+    const all = byKey.get(labelsKey(first.labels))!;
+    if (all.length === 1) return first;
+    return { labels: first.labels, samples: (a: number, b: number) => mergeSamples(all.map((s) => s.samples(a, b))) };
+  });
+}
+
+/** Merges sorted sample buffers; on equal timestamps the later buffer wins. */
+export function mergeSamples(bufs: SampleBuffer[]): SampleBuffer {
+  const nonEmpty = bufs.filter((b) => b.length > 0);
+  if (nonEmpty.length === 0) return EMPTY;
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  let acc = nonEmpty[0];
+  for (let k = 1; k < nonEmpty.length; k++) acc = mergeTwo(acc, nonEmpty[k]);
+  return acc;
+}
+
+function mergeTwo(a: SampleBuffer, b: SampleBuffer): SampleBuffer {
+  const ts = new Float64Array(a.length + b.length);
+  const vs = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let w = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a.ts[i] < b.ts[j])) {
+      ts[w] = a.ts[i];
+      vs[w] = a.vs[i];
+      i++;
+    } else {
+      if (i < a.length && a.ts[i] === b.ts[j]) i++; // b wins a tie
+      ts[w] = b.ts[j];
+      vs[w] = b.vs[j];
+      j++;
+    }
+    w++;
+  }
+  return { ts, vs, length: w };
+}

@@ -1,0 +1,332 @@
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  Block,
+  type BlockMeta,
+  blocksBeyondRetention,
+  cleanupTmpDirs,
+  compactBlocks,
+  deleteBlock,
+  planCompaction,
+  writeBlock,
+} from "./block/index.js";
+import { type DbQuerier as DbQuerierT, DbQuerier, type PendingCut } from "./db-querier.js";
+import { Head, type HeadLimits } from "./head/head.js";
+import { type CommitLog, HeadAppender } from "./head/head-appender.js";
+import type { MemSeries } from "./head/mem-series.js";
+import { acquireLock, type DirLock } from "./lock.js";
+import { type ReplayStats, Wal, encodeSamplesRecord, encodeSeriesRecord } from "./wal/index.js";
+
+/** Store settings; every duration in ms, every size in bytes. */
+export interface DbOptions {
+  dir: string;
+  blockDurationMs: number;
+  /** Delete blocks older than this (0 = keep forever). */
+  retentionMs: number;
+  /** Delete oldest blocks while the blocks take more than this (0 = no cap). */
+  retentionBytes: number;
+  outOfOrderWindowMs: number;
+  wal: { fsync: "always" | "interval" | "never"; fsyncIntervalMs: number; segmentSizeBytes: number };
+  limits: HeadLimits;
+  /** How often to look for head and block compaction work (default 60 s). */
+  compactionIntervalMs?: number;
+  /** Progress of long work at open (WAL replay), one line at a time. */
+  onProgress?: (line: string, done: boolean) => void;
+  /** Errors of background work (compaction, retention). */
+  onError?: (err: Error) => void;
+}
+
+/** Counters and gauges for self-monitoring. */
+export interface DbStats {
+  headSeries: number;
+  headSamplesAppended: number;
+  refused: Record<string, number>;
+  blocks: number;
+  blockBytes: number;
+  compactions: number;
+  compactionFailures: number;
+  headCompactions: number;
+  retentionDeletions: number;
+  walBytesWritten: number;
+  walFsyncs: number;
+  walTornTailsRepaired: number;
+  lastReplay: ReplayStats | null;
+  headMinTime: number;
+  headMaxTime: number;
+}
+
+/**
+ * The embedded time-series store: a head of recent samples backed by a WAL,
+ * and immutable blocks on disk, compacted and aged out in the background.
+ */
+export class Db {
+  readonly options: DbOptions;
+  readonly head: Head;
+  private readonly wal: Wal;
+  private readonly lock: DirLock;
+  private blocks: Block[];
+  private pending: PendingCut[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly counters = { compactions: 0, compactionFailures: 0, headCompactions: 0, retentionDeletions: 0 };
+  private lastReplay: ReplayStats | null = null;
+
+  private constructor(options: DbOptions, head: Head, wal: Wal, blocks: Block[], lock: DirLock) {
+    this.options = options;
+    this.head = head;
+    this.wal = wal;
+    this.blocks = blocks;
+    this.lock = lock;
+  }
+
+  /** Opens (or creates) a store directory: loads blocks, replays the WAL. */
+  static async open(options: DbOptions): Promise<Db> {
+    await mkdir(options.dir, { recursive: true });
+    const lock = await acquireLock(options.dir);
+    try {
+      await cleanupTmpDirs(options.dir);
+      const blocks = await loadBlocks(options.dir);
+      const head = new Head({
+        blockDurationMs: options.blockDurationMs,
+        outOfOrderWindowMs: options.outOfOrderWindowMs,
+        limits: options.limits,
+      });
+      for (const b of blocks) head.minValidTime = Math.max(head.minValidTime, b.meta.maxTime);
+      const wal = await Wal.open({
+        dir: join(options.dir, "wal"),
+        fsync: options.wal.fsync,
+        fsyncIntervalMs: options.wal.fsyncIntervalMs,
+        segmentSize: options.wal.segmentSizeBytes,
+      });
+      const db = new Db(options, head, wal, blocks, lock);
+      await db.replay();
+      db.startBackground();
+      return db;
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  private async replay(): Promise<void> {
+    const head = this.head;
+    const minValid = head.minValidTime;
+    const progress = this.options.onProgress;
+    let lastPct = -1;
+    this.lastReplay = await this.wal.replay(
+      (rec) => {
+        if (rec.type === "series") {
+          for (const s of rec.series) head.createWithId(s.ref, s.labels);
+          return;
+        }
+        for (let i = 0; i < rec.length; i++) {
+          const t = rec.ts[i];
+          // Already persisted in a block before the crash or restart.
+          if (t < minValid) continue;
+          const s = head.getById(rec.refs[i]);
+          if (s !== undefined) head.appendSample(s, t, rec.vs[i]);
+        }
+      },
+      (p) => {
+        if (progress === undefined || p.totalBytes === 0) return;
+        const pct = Math.floor((p.bytes / p.totalBytes) * 100);
+        if (pct !== lastPct) {
+          lastPct = pct;
+          progress(`replaying WAL: segment ${p.segment}/${p.segments}, ${pct}%`, false);
+        }
+      },
+    );
+    head.takeUnloggedSeries();
+    head.gc();
+    const r = this.lastReplay;
+    progress?.(
+      `WAL replayed: ${r.series} series, ${r.samples} samples from ${r.segments} segments in ${(r.durationMs / 1000).toFixed(1)} s`,
+      true,
+    );
+  }
+
+  /** A new appender; see HeadAppender. */
+  appender(): HeadAppender {
+    if (this.closed) throw new Error("BUG: appender on a closed store");
+    return new HeadAppender(this.head, this.commitLog);
+  }
+
+  private readonly commitLog: CommitLog = {
+    logCommit: (newSeries: readonly MemSeries[], refs, ts, vs, n) => {
+      const records: Uint8Array[] = [];
+      if (newSeries.length > 0) {
+        records.push(encodeSeriesRecord(newSeries.map((s) => ({ ref: s.id, labels: s.labels }))));
+      }
+      if (n > 0) records.push(encodeSamplesRecord(refs, ts, vs, n));
+      // Called synchronously by commit(), so WAL order follows commit order.
+      return this.wal.log(records);
+    },
+  };
+
+  /** A querier over [mint, maxt] (ms, inclusive). */
+  querier(mint: number, maxt: number): DbQuerierT {
+    return new DbQuerier(mint, maxt, this.blocks, this.pending, this.head);
+  }
+
+  /** Loaded block metas, oldest first. */
+  blockMetas(): BlockMeta[] {
+    return this.blocks.map((b) => b.meta);
+  }
+
+  private startBackground(): void {
+    const every = this.options.compactionIntervalMs ?? 60_000;
+    this.timer = setInterval(() => {
+      this.runCompaction();
+    }, every);
+    this.timer.unref();
+  }
+
+  /** Starts a compaction pass unless one is running; errors go to onError. */
+  private runCompaction(): void {
+    if (this.running !== null || this.closed) return;
+    this.running = this.compact()
+      .catch((e: unknown) => {
+        this.counters.compactionFailures++;
+        this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      })
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /**
+   * One pass of background work: cut head blocks while the head spans more
+   * than 1.5 block durations (as Prometheus does), merge blocks, apply retention.
+   */
+  async compact(): Promise<void> {
+    const block = this.options.blockDurationMs;
+    for (;;) {
+      const headMin = this.head.minTime();
+      if (!Number.isFinite(headMin) || this.head.maxTime - headMin <= block * 1.5) break;
+      await this.persistHead(Math.floor(headMin / block) * block + block);
+    }
+    await this.compactBlocks();
+    await this.applyRetention();
+  }
+
+  /** Persists everything in the head before `boundary` (ms) as one block. */
+  async persistHead(boundary: number): Promise<void> {
+    const segment = await this.wal.cut();
+    const series = this.head.cutBefore(boundary);
+    if (series.length > 0) {
+      let mint = Number.POSITIVE_INFINITY;
+      for (const s of series) if (s.chunks[0].mint < mint) mint = s.chunks[0].mint;
+      const cut: PendingCut = { mint, maxt: boundary - 1, series };
+      this.pending = [...this.pending, cut];
+      try {
+        const meta = await writeBlock(this.options.dir, {
+          minTime: mint,
+          maxTime: boundary,
+          series: series.map((s) => ({ labels: s.labels, chunks: s.chunks })),
+        });
+        this.blocks = sortBlocks([...this.blocks, Block.open(join(this.options.dir, meta.ulid))]);
+      } finally {
+        this.pending = this.pending.filter((p) => p !== cut);
+      }
+      this.counters.headCompactions++;
+    }
+    this.head.gc();
+    await this.wal.checkpoint(segment, (ref) => this.head.hasSeries(ref), boundary);
+  }
+
+  private async compactBlocks(): Promise<void> {
+    const ranges = compactionRanges(this.options.blockDurationMs, this.options.retentionMs);
+    for (;;) {
+      const plan = planCompaction(this.blockMetas(), ranges);
+      if (plan.length === 0) return;
+      const group = plan[0];
+      const ulids = new Set(group.map((m) => m.ulid));
+      const inputs = this.blocks.filter((b) => ulids.has(b.meta.ulid));
+      const meta = await compactBlocks(this.options.dir, inputs);
+      const merged = Block.open(join(this.options.dir, meta.ulid));
+      this.blocks = sortBlocks([...this.blocks.filter((b) => !ulids.has(b.meta.ulid)), merged]);
+      for (const b of inputs) {
+        b.close();
+        await deleteBlock(b.dir);
+      }
+      this.counters.compactions++;
+    }
+  }
+
+  private async applyRetention(): Promise<void> {
+    const { retentionMs, retentionBytes } = this.options;
+    if (retentionMs <= 0 && retentionBytes <= 0) return;
+    const sizes = new Map(this.blocks.map((b) => [b.meta.ulid, b.sizeBytes()] as const));
+    const doomed = blocksBeyondRetention(this.blockMetas(), {
+      retentionMs: retentionMs > 0 ? retentionMs : undefined,
+      maxBytes: retentionBytes > 0 ? retentionBytes : undefined,
+      sizes,
+    });
+    if (doomed.length === 0) return;
+    const ulids = new Set(doomed.map((m) => m.ulid));
+    const victims = this.blocks.filter((b) => ulids.has(b.meta.ulid));
+    this.blocks = this.blocks.filter((b) => !ulids.has(b.meta.ulid));
+    for (const b of victims) {
+      b.close();
+      await deleteBlock(b.dir);
+      this.counters.retentionDeletions++;
+    }
+  }
+
+  /** Figures for self-monitoring. */
+  stats(): DbStats {
+    const h = this.head;
+    let blockBytes = 0;
+    for (const b of this.blocks) blockBytes += b.sizeBytes();
+    return {
+      headSeries: h.seriesCount,
+      headSamplesAppended: h.stats.samplesAppended,
+      refused: { ...h.stats.refused },
+      blocks: this.blocks.length,
+      blockBytes,
+      ...this.counters,
+      walBytesWritten: this.wal.stats.bytesWritten,
+      walFsyncs: this.wal.stats.fsyncs,
+      walTornTailsRepaired: this.wal.stats.tornTailsRepaired,
+      lastReplay: this.lastReplay,
+      headMinTime: h.minTime(),
+      headMaxTime: h.maxTime,
+    };
+  }
+
+  /** Waits for background work, flushes and fsyncs the WAL, closes blocks. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    if (this.running !== null) await this.running;
+    await this.wal.close();
+    for (const b of this.blocks) b.close();
+    await this.lock.release();
+  }
+}
+
+/**
+ * Block ranges for compaction: 1, 3, 9, ... block durations, up to a tenth of
+ * the retention or 31 days, as Prometheus chooses them.
+ */
+export function compactionRanges(blockMs: number, retentionMs: number): number[] {
+  const cap = Math.min(retentionMs > 0 ? retentionMs / 10 : Number.POSITIVE_INFINITY, 31 * 86_400_000);
+  const ranges = [blockMs];
+  for (let r = blockMs * 3; r <= cap; r *= 3) ranges.push(r);
+  return ranges;
+}
+
+function sortBlocks(blocks: Block[]): Block[] {
+  return blocks.sort((a, b) => a.meta.minTime - b.meta.minTime || (a.meta.ulid < b.meta.ulid ? -1 : 1));
+}
+
+async function loadBlocks(dir: string): Promise<Block[]> {
+  const blocks: Block[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(entry.name)) continue;
+    blocks.push(Block.open(join(dir, entry.name)));
+  }
+  return sortBlocks(blocks);
+}

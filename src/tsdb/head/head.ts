@@ -1,0 +1,251 @@
+import { MemPostings } from "../index/index.js";
+import { type Label, type Labels, compareLabels, labelsKey } from "../labels.js";
+import type { Matcher } from "../types.js";
+import { type AppendOutcome, type HeadChunk, MemSeries } from "./mem-series.js";
+
+/** Caps that protect the head from cardinality explosions. 0 means "no cap". */
+export interface HeadLimits {
+  maxSeries: number;
+  maxLabelsPerSeries: number;
+  maxLabelNameLength: number;
+  maxLabelValueLength: number;
+  maxSamplesPerRequest: number;
+}
+
+/** Head settings. */
+export interface HeadOptions {
+  /** Block length in ms; chunks never span a multiple of it. */
+  blockDurationMs: number;
+  /** How far behind the newest sample an older sample is still accepted, ms. */
+  outOfOrderWindowMs: number;
+  limits: HeadLimits;
+}
+
+/** Counters the head keeps; read by self-monitoring. */
+export interface HeadStats {
+  samplesAppended: number;
+  seriesCreated: number;
+  seriesRemoved: number;
+  refused: Record<string, number>;
+}
+
+/** Why a series could not be created, or undefined when it could. */
+export type SeriesRefusal = "series_limit" | "label_limit" | "label_length" | undefined;
+
+/** A series cut out of the head for a block: labels and chunks before the boundary. */
+export interface CutSeries {
+  readonly labels: Labels;
+  readonly chunks: HeadChunk[];
+}
+
+/**
+ * The in-memory part of the store: recent samples of every active series in
+ * compressed chunks, and a postings index over their labels. Series ids are
+ * dense, increasing and never reused, so a stale id held by a caller is simply
+ * not found.
+ */
+export class Head {
+  readonly options: HeadOptions;
+  readonly postings = new MemPostings();
+  readonly stats: HeadStats = { samplesAppended: 0, seriesCreated: 0, seriesRemoved: 0, refused: {} };
+  /** Samples before this time were persisted in blocks; older in-order samples are refused. */
+  minValidTime = Number.NEGATIVE_INFINITY;
+  /** Newest sample time seen, -Infinity when empty. */
+  maxTime = Number.NEGATIVE_INFINITY;
+
+  private readonly byId = new Map<number, MemSeries>();
+  private readonly byKey = new Map<string, MemSeries>();
+  /** Interned label strings: many series share names and values. */
+  private readonly symbols = new Map<string, string>();
+  private nextId = 1;
+  /** Series created since the last WAL write; see takeUnloggedSeries. */
+  private unlogged: MemSeries[] = [];
+
+  constructor(options: HeadOptions) {
+    this.options = options;
+  }
+
+  /** Number of series in the head. */
+  get seriesCount(): number {
+    return this.byId.size;
+  }
+
+  /** The series with id `id`, if still in the head. */
+  getById(id: number): MemSeries | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Checks a label set against the label limits. */
+  checkLabels(labels: Labels): SeriesRefusal {
+    const l = this.options.limits;
+    if (l.maxLabelsPerSeries > 0 && labels.length > l.maxLabelsPerSeries) return "label_limit";
+    for (const { name, value } of labels) {
+      if (l.maxLabelNameLength > 0 && name.length > l.maxLabelNameLength) return "label_length";
+      if (l.maxLabelValueLength > 0 && value.length > l.maxLabelValueLength) return "label_length";
+    }
+    return undefined;
+  }
+
+  /**
+   * Finds or creates the series for `labels`. Returns the refusal reason when a
+   * new series would break a limit.
+   */
+  getOrCreate(labels: Labels): { series: MemSeries; created: boolean } | SeriesRefusal {
+    const key = labelsKey(labels);
+    const found = this.byKey.get(key);
+    if (found !== undefined) return { series: found, created: false };
+    const refusal = this.checkLabels(labels);
+    if (refusal !== undefined) return refusal;
+    const max = this.options.limits.maxSeries;
+    if (max > 0 && this.byId.size >= max) return "series_limit";
+    const series = this.create(this.nextId, labels, key);
+    this.unlogged.push(series);
+    return { series, created: true };
+  }
+
+  /** Series created since the last call, to be written to the WAL before any sample of theirs. */
+  takeUnloggedSeries(): MemSeries[] {
+    const out = this.unlogged;
+    this.unlogged = [];
+    return out;
+  }
+
+  /** Re-creates a series with a known id (WAL replay). */
+  createWithId(id: number, labels: Labels): MemSeries {
+    const key = labelsKey(labels);
+    const found = this.byKey.get(key);
+    if (found !== undefined) {
+      // The same labels logged twice under two ids (a series removed and
+      // re-created between checkpoints): keep one series, alias the old id.
+      this.byId.set(id, found);
+      if (id >= this.nextId) this.nextId = id + 1;
+      return found;
+    }
+    return this.create(id, labels, key);
+  }
+
+  private create(id: number, labels: Labels, key: string): MemSeries {
+    const interned: Label[] = labels.map((l) => ({ name: this.intern(l.name), value: this.intern(l.value) }));
+    const series = new MemSeries(id, interned, key);
+    this.byId.set(id, series);
+    this.byKey.set(key, series);
+    this.postings.add(id, interned);
+    if (id >= this.nextId) this.nextId = id + 1;
+    this.stats.seriesCreated++;
+    return series;
+  }
+
+  private intern(s: string): string {
+    const found = this.symbols.get(s);
+    if (found !== undefined) return found;
+    this.symbols.set(s, s);
+    return s;
+  }
+
+  /** Appends one sample to a series, applying the time bounds. */
+  appendSample(series: MemSeries, t: number, v: number): AppendOutcome {
+    const { blockDurationMs, outOfOrderWindowMs } = this.options;
+    const oooMin = this.maxTime - outOfOrderWindowMs;
+    const outcome = series.append(t, v, this.minValidTime, oooMin, blockDurationMs);
+    if (outcome === "ok") {
+      this.stats.samplesAppended++;
+      if (t > this.maxTime) this.maxTime = t;
+    } else if (outcome !== "duplicate") {
+      this.refuse(outcome, 1);
+    }
+    return outcome;
+  }
+
+  /** Counts refused samples by reason. */
+  refuse(reason: string, n: number): void {
+    this.stats.refused[reason] = (this.stats.refused[reason] ?? 0) + n;
+  }
+
+  /** Earliest sample time held in the head, +Infinity when empty. */
+  minTime(): number {
+    let m = Number.POSITIVE_INFINITY;
+    for (const s of this.byKey.values()) {
+      const t = s.minTime();
+      if (t < m) m = t;
+    }
+    return m;
+  }
+
+  /** Series matching all matchers with data in [mint, maxt], sorted by labels. */
+  select(matchers: readonly Matcher[], mint: number, maxt: number): MemSeries[] {
+    const ids = this.postings.select(matchers);
+    const out: MemSeries[] = [];
+    for (const id of ids) {
+      const s = this.byId.get(id);
+      if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) out.push(s);
+    }
+    out.sort((a, b) => compareLabels(a.labels, b.labels));
+    return out;
+  }
+
+  /** Label names on series matching the matchers. */
+  labelNames(matchers: readonly Matcher[]): string[] {
+    if (matchers.length === 0) return this.postings.labelNames();
+    const names = new Set<string>();
+    for (const id of this.postings.select(matchers)) {
+      const s = this.byId.get(id);
+      if (s !== undefined) for (const l of s.labels) names.add(l.name);
+    }
+    return [...names].sort();
+  }
+
+  /** Values of label `name` on series matching the matchers. */
+  labelValues(name: string, matchers: readonly Matcher[]): string[] {
+    if (matchers.length === 0) return this.postings.labelValues(name);
+    const values = new Set<string>();
+    for (const id of this.postings.select(matchers)) {
+      const s = this.byId.get(id);
+      if (s === undefined) continue;
+      for (const l of s.labels) if (l.name === name) values.add(l.value);
+    }
+    return [...values].sort();
+  }
+
+  /**
+   * Takes every sample before `boundary` out of the head, for a block.
+   * Series come sorted by labels. Call `gc()` once the block is durable.
+   */
+  cutBefore(boundary: number): CutSeries[] {
+    const out: CutSeries[] = [];
+    for (const s of this.byKey.values()) {
+      const chunks = s.takeBefore(boundary);
+      if (chunks.length > 0) out.push({ labels: s.labels, chunks });
+    }
+    out.sort((a, b) => compareLabels(a.labels, b.labels));
+    if (boundary > this.minValidTime) this.minValidTime = boundary;
+    return out;
+  }
+
+  /** Removes series that hold no samples; returns the ids removed. */
+  gc(): Set<number> {
+    const removed = new Set<number>();
+    for (const [id, s] of this.byId) {
+      if (s.isEmpty()) {
+        removed.add(id);
+        this.byId.delete(id);
+        if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
+        s.removed = true;
+      }
+    }
+    if (removed.size > 0) {
+      this.postings.delete(removed);
+      this.stats.seriesRemoved += removed.size;
+    }
+    return removed;
+  }
+
+  /** True when `id` names a live series (for WAL checkpoints). */
+  hasSeries(id: number): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Every live series (unsorted). */
+  allSeries(): IterableIterator<MemSeries> {
+    return this.byKey.values();
+  }
+}

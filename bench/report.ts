@@ -1,0 +1,99 @@
+/** The benchmark's outputs: a markdown table for people, a JSON file with every figure. */
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, release, totalmem } from "node:os";
+import { dirname } from "node:path";
+import type { PeerResult } from "./measure.js";
+
+/** The machine the run happened on. */
+export interface MachineInfo {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryBytes: number;
+  readonly kernel: string;
+  readonly node: string;
+}
+
+/** Reads the machine description from /proc/cpuinfo and the OS. */
+export function machineInfo(): MachineInfo {
+  let cpuModel = cpus()[0]?.model ?? "unknown";
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) cpuModel = m[1].trim();
+  } catch (err) {
+    console.error(`cannot read /proc/cpuinfo: ${String(err)}`);
+  }
+  return {
+    cpuModel,
+    cores: cpus().length,
+    memoryBytes: totalmem(),
+    kernel: release(),
+    node: process.version,
+  };
+}
+
+/** Everything a run produced, as written to the JSON file. */
+export interface RunReport {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: MachineInfo;
+  readonly scale: Readonly<Record<string, number | string>>;
+  readonly encode: { seconds: number; bytes: number; samplesPerSecond: number };
+  readonly peers: readonly PeerResult[];
+}
+
+const MB = 1024 * 1024;
+
+function num(n: number | undefined, digits: number): string {
+  return n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+}
+
+/** Thousands separators for big integers (samples/s). */
+function big(n: number | undefined): string {
+  return n === undefined || !Number.isFinite(n) ? "–" : Math.round(n).toLocaleString("en-US");
+}
+
+/** The results as a markdown table, ingest rates relative to Prometheus. */
+export function markdownTable(report: RunReport): string {
+  const base = report.peers.find((p) => p.id === "prometheus" && p.status === "ok")?.ingest;
+  const rows = [
+    "| system | samples/s | ratio vs Prometheus | peak RSS MB | RSS bytes/series | disk bytes/sample | replay s | CPU s | notes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const p of report.peers) {
+    const rate = p.ingest?.samplesPerSecond;
+    const ratio = base && rate !== undefined ? rate / base.samplesPerSecond : undefined;
+    const notes = [p.status === "ok" ? "" : p.status.toUpperCase(), ...p.notes]
+      .filter((s) => s !== "")
+      .join("; ")
+      .replaceAll("|", "\\|")
+      .replaceAll("\n", " ");
+    rows.push(
+      `| ${p.label}${p.version ? ` ${p.version}` : ""} | ${big(rate)} | ${num(ratio, 2)} | ${num(
+        p.memory ? p.memory.peakRss / MB : undefined,
+        0,
+      )} | ${big(p.memory?.rssBytesPerSeries)} | ${num(p.disk?.bytesPerSample, 2)} | ${num(
+        p.replaySeconds,
+        2,
+      )} | ${num(p.cpu?.ingestSeconds, 1)} | ${notes} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+/** A one-line description of the run for the table's caption. */
+export function caption(report: RunReport): string {
+  const m = report.machine;
+  const s = report.scale;
+  return [
+    `${report.date} — ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Linux ${m.kernel}, Node ${m.node}`,
+    `${s.hosts} hosts × ${s.metrics} metrics = ${s.series} series, ${s.hours} h at 10 s = ${s.samplesPerSeries} samples/series, ${s.totalSamples} samples; concurrency ${s.concurrency}, ${s.samplesPerBatch} samples/request`,
+    `encoding (not timed): ${report.encode.seconds.toFixed(1)} s, ${(report.encode.bytes / MB).toFixed(1)} MB of request bodies`,
+  ].join("\n");
+}
+
+/** Writes the JSON report, creating its directory. */
+export async function writeJson(path: string, report: RunReport): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -3,16 +3,18 @@
  * the config and wires them together. Nothing else in the codebase starts
  * anything; every other module only exports.
  */
+
+import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { type BuildInfo, buildServer } from "./api/index.js";
 import {
-  type LoadedConfig,
-  type ServerConfig,
   defaultServerConfig,
   formatListenAddress,
+  type LoadedConfig,
   loadConfigDir,
   parseListenAddress,
+  type ServerConfig,
 } from "./config/index.js";
 import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
@@ -21,7 +23,6 @@ import { type ScrapeConfig, ScrapeManager } from "./scrape/index.js";
 import { createSelfMetrics } from "./self/index.js";
 import { LocalStorage, type Storage } from "./storage/index.js";
 import { Db } from "./tsdb/index.js";
-import { resolve } from "node:path";
 
 /** Command-line overrides of reddot.yaml. */
 export interface ServerFlags {
@@ -46,11 +47,16 @@ export interface RunningServer {
 }
 
 /** Loads the config (or the embedded defaults) and applies the flags. */
-export async function resolveConfig(flags: ServerFlags): Promise<{ server: ServerConfig; scrape: ScrapeConfig[] }> {
+export async function resolveConfig(
+  flags: ServerFlags,
+): Promise<{ server: ServerConfig; scrape: ScrapeConfig[] }> {
   const loaded: Pick<LoadedConfig, "server" | "scrape"> =
-    flags.configDir !== undefined ? await loadConfigDir(flags.configDir) : { server: defaultServerConfig(), scrape: [] };
+    flags.configDir !== undefined
+      ? await loadConfigDir(flags.configDir)
+      : { server: defaultServerConfig(), scrape: [] };
   let server = loaded.server;
-  if (flags.listen !== undefined) server = { ...server, listen: parseListenAddress(flags.listen, "--listen") };
+  if (flags.listen !== undefined)
+    server = { ...server, listen: parseListenAddress(flags.listen, "--listen") };
   if (flags.dataDir !== undefined) server = { ...server, dataDir: resolve(flags.dataDir) };
   return { server, scrape: loaded.scrape };
 }
@@ -61,17 +67,15 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   const out = flags.out ?? process.stderr;
   const version = packageVersion();
   const logger =
-    flags.logger ?? pino({ level: config.log.level, base: { service: "reddot" } }, pino.destination(2));
+    flags.logger ??
+    pino({ level: config.log.level, base: { service: "reddot" } }, pino.destination(2));
   let storage: Storage | null = null;
   let db: Db | null = null;
   const lazyStorage: Storage = {
     appender: () => requireOpen(storage).appender(),
     querier: (mint, maxt) => requireOpen(storage).querier(mint, maxt),
   };
-  const selfMetrics = createSelfMetrics(
-    { stats: () => requireOpen(db).stats() },
-    version,
-  );
+  const selfMetrics = createSelfMetrics({ stats: () => requireOpen(db).stats() }, version);
   const rw = config.ingest.remoteWrite;
   const limits = config.storage.limits;
   const scrapeManager = new ScrapeManager(lazyStorage, {
@@ -85,9 +89,12 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       ...DEFAULT_REMOTE_WRITE_LIMITS,
       maxBodyBytes: rw.maxBodySizeBytes,
       maxDecompressedBytes: rw.maxDecompressedSizeBytes,
-      maxSamples: limits.maxSamplesPerRequest > 0 ? limits.maxSamplesPerRequest : Number.MAX_SAFE_INTEGER,
-      maxLabels: limits.maxLabelsPerSeries > 0 ? limits.maxLabelsPerSeries : Number.MAX_SAFE_INTEGER,
-      maxLabelLength: Math.max(limits.maxLabelNameLength, limits.maxLabelValueLength) || Number.MAX_SAFE_INTEGER,
+      maxSamples:
+        limits.maxSamplesPerRequest > 0 ? limits.maxSamplesPerRequest : Number.MAX_SAFE_INTEGER,
+      maxLabels:
+        limits.maxLabelsPerSeries > 0 ? limits.maxLabelsPerSeries : Number.MAX_SAFE_INTEGER,
+      maxLabelLength:
+        Math.max(limits.maxLabelNameLength, limits.maxLabelValueLength) || Number.MAX_SAFE_INTEGER,
     },
     buildInfo: buildInfo(version),
     targets: () => scrapeManager.targets(),
@@ -139,13 +146,17 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
 }
 
 function requireOpen<T>(x: T | null): T {
-  if (x === null) throw new ReddotError("RD_NOT_READY", 503, "starting up: the store is still replaying its WAL");
+  if (x === null)
+    throw new ReddotError("RD_NOT_READY", 503, "starting up: the store is still replaying its WAL");
   return x;
 }
 
 /** The job that scrapes the server's own /metrics. */
 function selfScrapeJob(port: number, config: ServerConfig): ScrapeConfig {
-  const host = config.listen.host === "0.0.0.0" || config.listen.host === "" ? "127.0.0.1" : config.listen.host;
+  const host =
+    config.listen.host === "0.0.0.0" || config.listen.host === ""
+      ? "127.0.0.1"
+      : config.listen.host;
   const interval = config.scrape.self.intervalMs;
   return {
     jobName: "reddot",
@@ -156,7 +167,9 @@ function selfScrapeJob(port: number, config: ServerConfig): ScrapeConfig {
     params: {},
     honorLabels: false,
     honorTimestamps: true,
-    staticConfigs: [{ targets: [formatListenAddress({ host: host === "::" ? "::1" : host, port })], labels: {} }],
+    staticConfigs: [
+      { targets: [formatListenAddress({ host: host === "::" ? "::1" : host, port })], labels: {} },
+    ],
     relabelConfigs: [],
     metricRelabelConfigs: [],
     sampleLimit: 0,

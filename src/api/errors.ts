@@ -35,5 +35,7 @@ export function errorHandler(
   }
   if (status >= 500) req.log.error({ err }, "request failed");
   else req.log.debug({ code, message }, "request refused");
-  return reply.code(status).send({ status: "error", errorType: errorType(status), error: message, code });
+  return reply
+    .code(status)
+    .send({ status: "error", errorType: errorType(status), error: message, code });
 }

@@ -1,3 +1,4 @@
 /** The HTTP API: Prometheus-compatible endpoints and reddot's own. */
-export { buildServer } from "./server.js";
+
 export type { ApiDeps, BuildInfo } from "./server.js";
+export { buildServer } from "./server.js";

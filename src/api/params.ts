@@ -41,14 +41,22 @@ export function parseTimeParam(params: Params, name: string, fallback: number): 
   }
   const date = Date.parse(raw);
   if (/^\d{4}-\d\d-\d\dT/.test(raw) && !Number.isNaN(date)) return date;
-  throw new ReddotError("RD_BAD_PARAM", 400, `invalid parameter "${name}": cannot parse "${raw}" to a valid timestamp`);
+  throw new ReddotError(
+    "RD_BAD_PARAM",
+    400,
+    `invalid parameter "${name}": cannot parse "${raw}" to a valid timestamp`,
+  );
 }
 
 /** Parses every `match[]` parameter into matcher lists (empty when none given). */
 export function parseMatchParams(params: Params, maxSelectors = 1000): Matcher[][] {
   const raw = params.get("match[]") ?? [];
   if (raw.length > maxSelectors) {
-    throw new ReddotError("RD_BAD_PARAM", 400, `too many match[] selectors: ${raw.length}, want at most ${maxSelectors}`);
+    throw new ReddotError(
+      "RD_BAD_PARAM",
+      400,
+      `too many match[] selectors: ${raw.length}, want at most ${maxSelectors}`,
+    );
   }
   return raw.map((s) => parseSeriesSelector(s));
 }
@@ -59,7 +67,11 @@ export function parseLimitParam(params: Params): number {
   if (raw === undefined || raw === "") return 0;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
-    throw new ReddotError("RD_BAD_PARAM", 400, `invalid parameter "limit": "${raw}" is not a non-negative integer`);
+    throw new ReddotError(
+      "RD_BAD_PARAM",
+      400,
+      `invalid parameter "limit": "${raw}" is not a non-negative integer`,
+    );
   }
   return n;
 }

@@ -3,9 +3,9 @@ import type { Registry } from "prom-client";
 import type { RemoteWriteLimits } from "../ingest/index.js";
 import type { Storage } from "../storage/index.js";
 import { errorHandler } from "./errors.js";
+import { registerExportRoute } from "./routes/export.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerReadRoutes } from "./routes/read.js";
-import { registerExportRoute } from "./routes/export.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
 import { registerStatusRoutes } from "./routes/status.js";
 
@@ -47,16 +47,26 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setErrorHandler(errorHandler);
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
-    done(null, new URLSearchParams(body as string));
-  });
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (_req, body, done) => {
+      done(null, new URLSearchParams(body as string));
+    },
+  );
   registerHealthRoutes(app, deps);
   registerRemoteWriteRoute(app, deps);
   registerReadRoutes(app, deps);
   registerExportRoute(app, deps);
   registerStatusRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ status: "error", errorType: "not_found", error: `no route for ${req.method} ${req.url}` });
+    reply
+      .code(404)
+      .send({
+        status: "error",
+        errorType: "not_found",
+        error: `no route for ${req.method} ${req.url}`,
+      });
   });
   return app;
 }

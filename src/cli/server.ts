@@ -7,9 +7,17 @@ import { startServer } from "../main.js";
 export function registerServerCommand(program: Command): void {
   program
     .command("server")
-    .description("run the reddot server (store, scrape, API) on a config repo or the embedded defaults")
-    .option("--config <dir>", "config repo directory (reddot.yaml, scrape/, ...); embedded defaults when absent")
-    .option("--listen <host:port>", "address to listen on (overrides reddot.yaml listen; default 127.0.0.1:9190)")
+    .description(
+      "run the reddot server (store, scrape, API) on a config repo or the embedded defaults",
+    )
+    .option(
+      "--config <dir>",
+      "config repo directory (reddot.yaml, scrape/, ...); embedded defaults when absent",
+    )
+    .option(
+      "--listen <host:port>",
+      "address to listen on (overrides reddot.yaml listen; default 127.0.0.1:9190)",
+    )
     .option("--data <dir>", "data directory (overrides reddot.yaml data_dir; default ./data)")
     .option("--no-agent", "do not start the local agent")
     .action(async (opts: { config?: string; listen?: string; data?: string; agent: boolean }) => {
@@ -24,7 +32,9 @@ export function registerServerCommand(program: Command): void {
       } catch (e) {
         if (isConfigError(e)) {
           console.error(formatConfigIssues(e.issues));
-          console.error("reddot: the config has errors; fix them (check with `reddot validate DIR`) and start again");
+          console.error(
+            "reddot: the config has errors; fix them (check with `reddot validate DIR`) and start again",
+          );
           process.exit(1);
         }
         if (isReddotError(e)) {

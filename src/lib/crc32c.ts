@@ -33,7 +33,8 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length, crc = 0):
   let i = start;
   // Fast path: eight bytes per step.
   for (; i + 8 <= end; i += 8) {
-    const lo = (c ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24))) >>> 0;
+    const lo =
+      (c ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24))) >>> 0;
     c =
       t7[lo & 0xff] ^
       t6[(lo >>> 8) & 0xff] ^

@@ -10,7 +10,8 @@ const UNIT_MS: Record<string, number> = {
   y: 31_536_000_000,
 };
 
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_RE =
+  /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const ORDER = ["y", "w", "d", "h", "m", "s", "ms"] as const;
 
 /**

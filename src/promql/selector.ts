@@ -1,5 +1,5 @@
 import { ReddotError } from "../lib/errors.js";
-import { METRIC_NAME, type MatchType, type Matcher, newMatcher } from "../storage/index.js";
+import { type Matcher, type MatchType, METRIC_NAME, newMatcher } from "../storage/index.js";
 
 /**
  * Parses a PromQL series selector (`up`, `node_cpu_seconds_total{mode!="idle"}`,
@@ -91,7 +91,8 @@ class SelectorParser {
     const start = this.pos;
     while (this.pos < this.text.length) {
       const c = this.text.charCodeAt(this.pos);
-      const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (metric && c === 58);
+      const alpha =
+        (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (metric && c === 58);
       const digit = c >= 48 && c <= 57;
       if (alpha || (digit && this.pos > start)) this.pos++;
       else break;
@@ -121,7 +122,16 @@ class SelectorParser {
   private escape(): string {
     const c = this.text[this.pos++];
     const simple: Record<string, string> = {
-      a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", '"': '"', "'": "'",
+      a: "\x07",
+      b: "\b",
+      f: "\f",
+      n: "\n",
+      r: "\r",
+      t: "\t",
+      v: "\v",
+      "\\": "\\",
+      '"': '"',
+      "'": "'",
     };
     if (c !== undefined && simple[c] !== undefined) return simple[c];
     const hexLen = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
@@ -149,7 +159,8 @@ class SelectorParser {
   }
 
   private fail(want: string): never {
-    const found = this.pos < this.text.length ? JSON.stringify(this.text[this.pos]) : "end of input";
+    const found =
+      this.pos < this.text.length ? JSON.stringify(this.text[this.pos]) : "end of input";
     throw new ReddotError(
       "RD_BAD_SELECTOR",
       400,

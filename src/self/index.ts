@@ -1,3 +1,4 @@
 /** Self-monitoring: the server's own metrics. */
-export { createSelfMetrics } from "./metrics.js";
+
 export type { SelfMetrics, StoreStatsSource } from "./metrics.js";
+export { createSelfMetrics } from "./metrics.js";

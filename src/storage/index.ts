@@ -1,21 +1,8 @@
 /** Storage interfaces shared by PromQL, ingestion, scrape and the API. */
-export type {
-  Appendable,
-  Appender,
-  CommitResult,
-  Matcher,
-  MatchType,
-  Queryable,
-  Querier,
-  RefusalReason,
-  SampleBuffer,
-  SelectHints,
-  Storage,
-  StoredSeries,
-} from "./types.js";
+
+export { matcherToString, newMatcher } from "../tsdb/index.js";
 export type { Label, Labels } from "../tsdb/labels.js";
 export {
-  METRIC_NAME,
   compareLabels,
   getLabel,
   labelsEqual,
@@ -24,7 +11,21 @@ export {
   labelsKey,
   labelsToRecord,
   labelsToString,
+  METRIC_NAME,
 } from "../tsdb/labels.js";
-export { STALE_NAN, isStaleNaN } from "../tsdb/sample.js";
+export { isStaleNaN, STALE_NAN } from "../tsdb/sample.js";
 export { LocalStorage } from "./local.js";
-export { newMatcher, matcherToString } from "../tsdb/index.js";
+export type {
+  Appendable,
+  Appender,
+  CommitResult,
+  Matcher,
+  MatchType,
+  Querier,
+  Queryable,
+  RefusalReason,
+  SampleBuffer,
+  SelectHints,
+  Storage,
+  StoredSeries,
+} from "./types.js";

@@ -1,8 +1,8 @@
 import type { Block } from "./block/index.js";
+import { decodeXorInto, xorChunkCount } from "./chunkenc/index.js";
 import type { Head } from "./head/head.js";
 import type { HeadChunk } from "./head/mem-series.js";
-import { decodeXorInto, xorChunkCount } from "./chunkenc/index.js";
-import { type Labels, compareLabels, getLabel, labelsKey } from "./labels.js";
+import { compareLabels, getLabel, type Labels, labelsKey } from "./labels.js";
 import type { Matcher, SampleBuffer } from "./types.js";
 
 /** One series as the store returns it: labels and a way to read its samples. */
@@ -38,7 +38,13 @@ export class DbQuerier {
   private readonly pending: readonly PendingCut[];
   private readonly head: Head;
 
-  constructor(mint: number, maxt: number, blocks: readonly Block[], pending: readonly PendingCut[], head: Head) {
+  constructor(
+    mint: number,
+    maxt: number,
+    blocks: readonly Block[],
+    pending: readonly PendingCut[],
+    head: Head,
+  ) {
     this.mint = mint;
     this.maxt = maxt;
     this.blocks = blocks.filter((b) => b.meta.maxTime > mint && b.meta.minTime <= maxt);
@@ -64,7 +70,8 @@ export class DbQuerier {
     if (matchers.length === 0) {
       for (const b of this.blocks) for (const n of b.labelNames()) names.add(n);
       for (const n of this.head.labelNames([])) names.add(n);
-      for (const p of this.pending) for (const s of p.series) for (const l of s.labels) names.add(l.name);
+      for (const p of this.pending)
+        for (const s of p.series) for (const l of s.labels) names.add(l.name);
     } else {
       for (const s of this.select(matchers)) for (const l of s.labels) names.add(l.name);
     }
@@ -95,7 +102,12 @@ export class DbQuerier {
   close(): void {}
 }
 
-function selectPending(p: PendingCut, matchers: readonly Matcher[], mint: number, maxt: number): SeriesView[] {
+function selectPending(
+  p: PendingCut,
+  matchers: readonly Matcher[],
+  mint: number,
+  maxt: number,
+): SeriesView[] {
   const out: SeriesView[] = [];
   for (const s of p.series) {
     if (!matchers.every((m) => m.matches(getLabel(s.labels, m.name)))) continue;
@@ -107,14 +119,19 @@ function selectPending(p: PendingCut, matchers: readonly Matcher[], mint: number
 }
 
 /** Decodes head chunks overlapping [mint, maxt] into one buffer. */
-export function decodeChunks(chunks: readonly HeadChunk[], mint: number, maxt: number): SampleBuffer {
+export function decodeChunks(
+  chunks: readonly HeadChunk[],
+  mint: number,
+  maxt: number,
+): SampleBuffer {
   let cap = 0;
   for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) cap += xorChunkCount(c.data);
   if (cap === 0) return EMPTY;
   const ts = new Float64Array(cap);
   const vs = new Float64Array(cap);
   let n = 0;
-  for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
+  for (const c of chunks)
+    if (c.maxt >= mint && c.mint <= maxt) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
   return { ts, vs, length: n };
 }
 
@@ -140,7 +157,10 @@ function mergeSorted(parts: SeriesView[][]): SeriesView[] {
   return order.map((first) => {
     const all = byKey.get(labelsKey(first.labels))!;
     if (all.length === 1) return first;
-    return { labels: first.labels, samples: (a: number, b: number) => mergeSamples(all.map((s) => s.samples(a, b))) };
+    return {
+      labels: first.labels,
+      samples: (a: number, b: number) => mergeSamples(all.map((s) => s.samples(a, b))),
+    };
   });
 }
 

@@ -10,12 +10,12 @@ import {
   planCompaction,
   writeBlock,
 } from "./block/index.js";
-import { type DbQuerier as DbQuerierT, DbQuerier, type PendingCut } from "./db-querier.js";
+import { DbQuerier, type DbQuerier as DbQuerierT, type PendingCut } from "./db-querier.js";
 import { Head, type HeadLimits } from "./head/head.js";
 import { type CommitLog, HeadAppender } from "./head/head-appender.js";
 import type { MemSeries } from "./head/mem-series.js";
 import { acquireLock, type DirLock } from "./lock.js";
-import { type ReplayStats, Wal, encodeSamplesRecord, encodeSeriesRecord } from "./wal/index.js";
+import { encodeSamplesRecord, encodeSeriesRecord, type ReplayStats, Wal } from "./wal/index.js";
 
 /** Store settings; every duration in ms, every size in bytes. */
 export interface DbOptions {
@@ -26,7 +26,11 @@ export interface DbOptions {
   /** Delete oldest blocks while the blocks take more than this (0 = no cap). */
   retentionBytes: number;
   outOfOrderWindowMs: number;
-  wal: { fsync: "always" | "interval" | "never"; fsyncIntervalMs: number; segmentSizeBytes: number };
+  wal: {
+    fsync: "always" | "interval" | "never";
+    fsyncIntervalMs: number;
+    segmentSizeBytes: number;
+  };
   limits: HeadLimits;
   /** How often to look for head and block compaction work (default 60 s). */
   compactionIntervalMs?: number;
@@ -69,7 +73,12 @@ export class Db {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private closed = false;
-  private readonly counters = { compactions: 0, compactionFailures: 0, headCompactions: 0, retentionDeletions: 0 };
+  private readonly counters = {
+    compactions: 0,
+    compactionFailures: 0,
+    headCompactions: 0,
+    retentionDeletions: 0,
+  };
   private lastReplay: ReplayStats | null = null;
 
   private constructor(options: DbOptions, head: Head, wal: Wal, blocks: Block[], lock: DirLock) {
@@ -312,14 +321,19 @@ export class Db {
  * the retention or 31 days, as Prometheus chooses them.
  */
 export function compactionRanges(blockMs: number, retentionMs: number): number[] {
-  const cap = Math.min(retentionMs > 0 ? retentionMs / 10 : Number.POSITIVE_INFINITY, 31 * 86_400_000);
+  const cap = Math.min(
+    retentionMs > 0 ? retentionMs / 10 : Number.POSITIVE_INFINITY,
+    31 * 86_400_000,
+  );
   const ranges = [blockMs];
   for (let r = blockMs * 3; r <= cap; r *= 3) ranges.push(r);
   return ranges;
 }
 
 function sortBlocks(blocks: Block[]): Block[] {
-  return blocks.sort((a, b) => a.meta.minTime - b.meta.minTime || (a.meta.ulid < b.meta.ulid ? -1 : 1));
+  return blocks.sort(
+    (a, b) => a.meta.minTime - b.meta.minTime || (a.meta.ulid < b.meta.ulid ? -1 : 1),
+  );
 }
 
 async function loadBlocks(dir: string): Promise<Block[]> {

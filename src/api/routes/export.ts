@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ReddotError } from "../../lib/errors.js";
-import { type StoredSeries, isStaleNaN, labelsKey, labelsToRecord } from "../../storage/index.js";
-import { MAX_TIME, MIN_TIME, collectParams, parseMatchParams, parseTimeParam } from "../params.js";
+import { isStaleNaN, labelsKey, labelsToRecord, type StoredSeries } from "../../storage/index.js";
+import { collectParams, MAX_TIME, MIN_TIME, parseMatchParams, parseTimeParam } from "../params.js";
 import type { ApiDeps } from "../server.js";
 
 /** Renders a sample value; JSON has no NaN or infinities, so those become strings. */
@@ -37,10 +37,16 @@ export function registerExportRoute(app: FastifyInstance, deps: ApiDeps): void {
   const handler = async (req: FastifyRequest) => {
     const p = collectParams(req.query, req.body);
     const selectors = parseMatchParams(p);
-    if (selectors.length === 0) throw new ReddotError("RD_BAD_PARAM", 400, "no match[] parameter provided");
+    if (selectors.length === 0)
+      throw new ReddotError("RD_BAD_PARAM", 400, "no match[] parameter provided");
     const start = parseTimeParam(p, "start", MIN_TIME);
     const end = parseTimeParam(p, "end", MAX_TIME);
-    if (end < start) throw new ReddotError("RD_BAD_PARAM", 400, "invalid parameter \"end\": end timestamp must not be before start time");
+    if (end < start)
+      throw new ReddotError(
+        "RD_BAD_PARAM",
+        400,
+        'invalid parameter "end": end timestamp must not be before start time',
+      );
     const q = deps.storage.querier(start, end);
     const seen = new Set<string>();
     const series: StoredSeries[] = [];
@@ -55,6 +61,10 @@ export function registerExportRoute(app: FastifyInstance, deps: ApiDeps): void {
     }
     return Readable.from(exportLines(series, start, end));
   };
-  app.get("/api/v1/export", async (req, reply) => reply.type("application/stream+json").send(await handler(req)));
-  app.post("/api/v1/export", async (req, reply) => reply.type("application/stream+json").send(await handler(req)));
+  app.get("/api/v1/export", async (req, reply) =>
+    reply.type("application/stream+json").send(await handler(req)),
+  );
+  app.post("/api/v1/export", async (req, reply) =>
+    reply.type("application/stream+json").send(await handler(req)),
+  );
 }

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ReddotError } from "../../lib/errors.js";
-import { type Matcher, labelsKey, labelsToRecord } from "../../storage/index.js";
-import { MAX_TIME, MIN_TIME, collectParams, parseLimitParam, parseMatchParams, parseTimeParam } from "../params.js";
+import { labelsKey, labelsToRecord, type Matcher } from "../../storage/index.js";
+import {
+  collectParams,
+  MAX_TIME,
+  MIN_TIME,
+  parseLimitParam,
+  parseMatchParams,
+  parseTimeParam,
+} from "../params.js";
 import type { ApiDeps } from "../server.js";
 
 function params(req: FastifyRequest) {
@@ -13,7 +20,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const series = async (req: FastifyRequest) => {
     const p = params(req);
     const selectors = parseMatchParams(p);
-    if (selectors.length === 0) throw new ReddotError("RD_BAD_PARAM", 400, "no match[] parameter provided");
+    if (selectors.length === 0)
+      throw new ReddotError("RD_BAD_PARAM", 400, "no match[] parameter provided");
     const start = parseTimeParam(p, "start", MIN_TIME);
     const end = parseTimeParam(p, "end", MAX_TIME);
     const limit = parseLimitParam(p);
@@ -50,20 +58,25 @@ export function registerReadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get("/api/v1/labels", labels);
   app.post("/api/v1/labels", labels);
 
-  app.get("/api/v1/label/:name/values", async (req: FastifyRequest<{ Params: { name: string } }>) => {
-    const p = params(req);
-    const name = decodeLabelName(req.params.name);
-    const values = collect(deps, p, (q, m) => q.labelValues(name, m));
-    return limited(values, parseLimitParam(p));
-  });
+  app.get(
+    "/api/v1/label/:name/values",
+    async (req: FastifyRequest<{ Params: { name: string } }>) => {
+      const p = params(req);
+      const name = decodeLabelName(req.params.name);
+      const values = collect(deps, p, (q, m) => q.labelValues(name, m));
+      return limited(values, parseLimitParam(p));
+    },
+  );
 }
 
 /** Label names in the path may use Prometheus' `U__` escaping for UTF-8 names. */
 function decodeLabelName(raw: string): string {
   if (!raw.startsWith("U__")) return raw;
-  return raw.slice(3).replace(/_([0-9a-fA-F]+)_|__/g, (m, hex: string | undefined) =>
-    hex === undefined ? "_" : String.fromCodePoint(Number.parseInt(hex, 16)),
-  );
+  return raw
+    .slice(3)
+    .replace(/_([0-9a-fA-F]+)_|__/g, (_m, hex: string | undefined) =>
+      hex === undefined ? "_" : String.fromCodePoint(Number.parseInt(hex, 16)),
+    );
 }
 
 type QuerierLike = ReturnType<ApiDeps["storage"]["querier"]>;
@@ -89,7 +102,11 @@ function collect(
 
 function limited(data: string[], limit: number) {
   if (limit > 0 && data.length > limit) {
-    return { status: "success", data: data.slice(0, limit), warnings: ["results truncated due to limit"] };
+    return {
+      status: "success",
+      data: data.slice(0, limit),
+      warnings: ["results truncated due to limit"],
+    };
   }
   return { status: "success", data };
 }

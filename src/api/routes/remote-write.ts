@@ -17,16 +17,32 @@ export function registerRemoteWriteRoute(app: FastifyInstance, deps: ApiDeps): v
   let refCache = new Map<string, number>();
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: limits.maxBodyBytes }, (_req, body, done) => {
-      done(null, body);
-    });
+    scope.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: limits.maxBodyBytes },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
     scope.post("/api/v1/write", async (req, reply) => {
       if (!deps.ready()) {
-        return reply.code(503).send({ status: "error", errorType: "unavailable", error: "starting up: WAL replay in progress" });
+        return reply
+          .code(503)
+          .send({
+            status: "error",
+            errorType: "unavailable",
+            error: "starting up: WAL replay in progress",
+          });
       }
       const body = req.body;
       if (!Buffer.isBuffer(body)) {
-        return reply.code(400).send({ status: "error", errorType: "bad_data", error: "empty body; want snappy-compressed protobuf" });
+        return reply
+          .code(400)
+          .send({
+            status: "error",
+            errorType: "bad_data",
+            error: "empty body; want snappy-compressed protobuf",
+          });
       }
       const decoded = decodeWriteRequest(body, limits);
       if (refCache.size > MAX_REF_CACHE) refCache = new Map();
@@ -35,7 +51,9 @@ export function registerRemoteWriteRoute(app: FastifyInstance, deps: ApiDeps): v
       const result = await appender.commit();
       const refused = Object.values(result.refused).reduce((a, b) => a + (b ?? 0), 0);
       if (refused > 0) {
-        const detail = Object.entries(result.refused).map(([k, v]) => `${v} ${k}`).join(", ");
+        const detail = Object.entries(result.refused)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(", ");
         deps.onRemoteWrite?.({ status: 400, samples: result.accepted, refused });
         return reply.code(400).send({
           status: "error",

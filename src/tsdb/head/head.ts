@@ -1,5 +1,5 @@
 import { MemPostings } from "../index/index.js";
-import { type Label, type Labels, compareLabels, labelsKey } from "../labels.js";
+import { compareLabels, type Label, type Labels, labelsKey } from "../labels.js";
 import type { Matcher } from "../types.js";
 import { type AppendOutcome, type HeadChunk, MemSeries } from "./mem-series.js";
 
@@ -47,7 +47,12 @@ export interface CutSeries {
 export class Head {
   readonly options: HeadOptions;
   readonly postings = new MemPostings();
-  readonly stats: HeadStats = { samplesAppended: 0, seriesCreated: 0, seriesRemoved: 0, refused: {} };
+  readonly stats: HeadStats = {
+    samplesAppended: 0,
+    seriesCreated: 0,
+    seriesRemoved: 0,
+    refused: {},
+  };
   /** Samples before this time were persisted in blocks; older in-order samples are refused. */
   minValidTime = Number.NEGATIVE_INFINITY;
   /** Newest sample time seen, -Infinity when empty. */
@@ -125,7 +130,10 @@ export class Head {
   }
 
   private create(id: number, labels: Labels, key: string): MemSeries {
-    const interned: Label[] = labels.map((l) => ({ name: this.intern(l.name), value: this.intern(l.value) }));
+    const interned: Label[] = labels.map((l) => ({
+      name: this.intern(l.name),
+      value: this.intern(l.value),
+    }));
     const series = new MemSeries(id, interned, key);
     this.byId.set(id, series);
     this.byKey.set(key, series);

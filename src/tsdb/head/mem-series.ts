@@ -1,4 +1,4 @@
-import { XorAppender, decodeXorInto, xorChunkCount } from "../chunkenc/index.js";
+import { decodeXorInto, XorAppender, xorChunkCount } from "../chunkenc/index.js";
 import type { Labels } from "../labels.js";
 import type { SampleBuffer } from "../types.js";
 

@@ -60,13 +60,11 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerExportRoute(app, deps);
   registerStatusRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .code(404)
-      .send({
-        status: "error",
-        errorType: "not_found",
-        error: `no route for ${req.method} ${req.url}`,
-      });
+    reply.code(404).send({
+      status: "error",
+      errorType: "not_found",
+      error: `no route for ${req.method} ${req.url}`,
+    });
   });
   return app;
 }

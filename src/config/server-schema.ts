@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { formatDuration } from "../lib/duration.js";
 import { isReddotError } from "../lib/errors.js";
 import { byteSizeField, durationField, limitField } from "./fields.js";
 import { type ListenAddress, parseListenAddress } from "./listen-address.js";
@@ -160,7 +161,7 @@ const storageSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["retention"],
-        message: "retention is shorter than block_duration",
+        message: `${formatDuration(s.retention)} is shorter than block_duration ${formatDuration(s.block_duration)}`,
         params: { hint: "retention must be 0s (forever) or at least block_duration" },
       });
     }
@@ -198,14 +199,17 @@ const ingestSchema = z
   })
   .transform((i): IngestConfig => ({ remoteWrite: i.remote_write }));
 
+/** Default global scrape timeout, lowered to the interval when that is shorter. */
+const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+
 const scrapeSchema = z
   .strictObject({
     interval: durationField({ min: 1 })
       .prefault("15s")
       .describe("Default scrape_interval of scrape jobs"),
     timeout: durationField({ min: 1 })
-      .prefault("10s")
-      .describe("Default scrape_timeout of scrape jobs; at most interval"),
+      .optional()
+      .describe("Default scrape_timeout of scrape jobs: at most interval; default 10s, or interval if shorter"),
     self: z
       .strictObject({
         enabled: z.boolean().default(true).describe("Scrape the server's own /metrics"),
@@ -215,11 +219,11 @@ const scrapeSchema = z
       .describe("The server scraping its own /metrics into its own store"),
   })
   .superRefine((s, ctx) => {
-    if (s.timeout > s.interval) {
+    if (s.timeout !== undefined && s.timeout > s.interval) {
       ctx.addIssue({
         code: "custom",
         path: ["timeout"],
-        message: "timeout is longer than interval",
+        message: `${formatDuration(s.timeout)} is longer than interval ${formatDuration(s.interval)}`,
         params: { hint: "a scrape must end before the next one starts; lower timeout" },
       });
     }
@@ -227,7 +231,7 @@ const scrapeSchema = z
   .transform(
     (s): GlobalScrapeConfig => ({
       intervalMs: s.interval,
-      timeoutMs: s.timeout,
+      timeoutMs: s.timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, s.interval),
       self: { enabled: s.self.enabled, intervalMs: s.self.interval },
     }),
   );

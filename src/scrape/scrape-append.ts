@@ -76,6 +76,9 @@ export function appendScrape(
 ): AppendCounts {
   const counts: AppendCounts = { scraped: entries.length, postRelabel: 0, seriesAdded: 0 };
   const iter = cache.iter;
+  // Past the limit we stop writing but keep counting, so the scrape's own
+  // series report the real totals, as Prometheus does.
+  let over = false;
   for (const e of entries) {
     let ce = cache.entries.get(e.key);
     if (ce === undefined) {
@@ -86,17 +89,21 @@ export function appendScrape(
     ce.lastIter = iter;
     if (ce.labels === null) continue;
     counts.postRelabel++;
-    if (opts.sampleLimit > 0 && counts.postRelabel > opts.sampleLimit) {
-      throw new ScrapeAppendError(
-        `sample_limit exceeded: more than ${opts.sampleLimit} samples after metric relabeling`,
-        counts,
-      );
+    if (over || (opts.sampleLimit > 0 && counts.postRelabel > opts.sampleLimit)) {
+      over = true;
+      continue;
     }
     // A timestamp equal to the scrape time is what the parser fills in by default.
     const explicit = opts.honorTimestamps && e.timestamp !== undefined && e.timestamp !== ts;
     ce.ref = app.append(ce.ref, ce.labels, explicit ? (e.timestamp as number) : ts, e.value);
     // Series with explicit timestamps are left out of staleness, as in Prometheus.
     if (!explicit) cache.cur.set(ce.labelsKey, ce);
+  }
+  if (over) {
+    throw new ScrapeAppendError(
+      `sample_limit exceeded: ${counts.postRelabel} samples after metric relabeling, limit ${opts.sampleLimit}`,
+      counts,
+    );
   }
   appendStaleMarkers(app, cache, ts);
   return counts;

@@ -26,23 +26,19 @@ export function registerRemoteWriteRoute(app: FastifyInstance, deps: ApiDeps): v
     );
     scope.post("/api/v1/write", async (req, reply) => {
       if (!deps.ready()) {
-        return reply
-          .code(503)
-          .send({
-            status: "error",
-            errorType: "unavailable",
-            error: "starting up: WAL replay in progress",
-          });
+        return reply.code(503).send({
+          status: "error",
+          errorType: "unavailable",
+          error: "starting up: WAL replay in progress",
+        });
       }
       const body = req.body;
       if (!Buffer.isBuffer(body)) {
-        return reply
-          .code(400)
-          .send({
-            status: "error",
-            errorType: "bad_data",
-            error: "empty body; want snappy-compressed protobuf",
-          });
+        return reply.code(400).send({
+          status: "error",
+          errorType: "bad_data",
+          error: "empty body; want snappy-compressed protobuf",
+        });
       }
       const decoded = decodeWriteRequest(body, limits);
       if (refCache.size > MAX_REF_CACHE) refCache = new Map();

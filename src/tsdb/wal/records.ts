@@ -1,0 +1,195 @@
+/**
+ * Record payloads of the WAL: series definitions and sample batches (layouts in
+ * docs/formats/wal.md). Pure encoding and decoding, no I/O.
+ *
+ * An encoded record, as returned by the encoders and accepted by `Wal.log`, is
+ * one type byte (`RecordType`) followed by the payload. The WAL frames it as
+ * type, length, checksum, payload; `decodeRecord` receives the frame's type and
+ * payload. Same split as Prometheus `tsdb/record` (payloads) and `tsdb/wlog`
+ * (framing), with our own byte layout.
+ */
+import { Buffer } from "node:buffer";
+import { bug } from "../../lib/errors.js";
+import type { Label, Labels } from "../labels.js";
+import { WalCorruptionError } from "./errors.js";
+import { RecordType } from "./format.js";
+import { ByteReader, MAX_VARINT_LEN, putUvarint, putVarint } from "./varint.js";
+
+/** One series definition: its id in the head and its label set. */
+export interface SeriesEntry {
+  ref: number;
+  labels: Labels;
+}
+
+/** A decoded record. Typed arrays are fresh (they never alias the read buffer). */
+export type DecodedRecord =
+  | { type: "series"; series: SeriesEntry[] }
+  | { type: "samples"; refs: Uint32Array; ts: Float64Array; vs: Float64Array; length: number };
+
+const MAX_REF = 0xffff_ffff;
+
+/** Encoded size of one sample, at most: two varints and the 8 value bytes. */
+const MAX_SAMPLE_SIZE = 2 * MAX_VARINT_LEN + 8;
+
+/** Float64Array byte order; values are stored little-endian on disk. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+// Encoders fill this scratch buffer, then copy out exactly the bytes used: one
+// right-sized allocation per record. Not observable by callers.
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+function scratchOf(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratch.length));
+  return scratch;
+}
+
+function copyOut(buf: Uint8Array, len: number): Uint8Array {
+  const out = new Uint8Array(len);
+  out.set(buf.subarray(0, len));
+  return out;
+}
+
+/** Encodes series definitions: uvarint count, then per series uvarint ref and its labels. */
+export function encodeSeriesRecord(series: readonly SeriesEntry[]): Uint8Array {
+  let max = 1 + MAX_VARINT_LEN;
+  for (const s of series) {
+    max += 2 * MAX_VARINT_LEN;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    for (const l of s.labels) max += 2 * MAX_VARINT_LEN + 3 * (l.name.length + l.value.length);
+  }
+  const buf = scratchOf(max);
+  buf[0] = RecordType.series;
+  let pos = putUvarint(buf, 1, series.length);
+  for (const s of series) {
+    if (!Number.isInteger(s.ref) || s.ref < 0 || s.ref > MAX_REF) {
+      throw bug("series ref is not a u32", { ref: s.ref });
+    }
+    pos = putUvarint(buf, pos, s.ref);
+    pos = putUvarint(buf, pos, s.labels.length);
+    for (const l of s.labels) {
+      pos = putString(buf, pos, l.name);
+      pos = putString(buf, pos, l.value);
+    }
+  }
+  return copyOut(buf, pos);
+}
+
+function putString(buf: Buffer, pos: number, s: string): number {
+  const n = Buffer.byteLength(s, "utf8");
+  pos = putUvarint(buf, pos, n);
+  buf.write(s, pos, n, "utf8");
+  return pos + n;
+}
+
+/**
+ * Encodes samples `[0, n)` of the caller's arrays: uvarint count, uvarint first
+ * ref, zigzag first timestamp, then per sample zigzag deltas of ref and time
+ * against the first sample and the value's 8 IEEE-754 bytes, copied bit for bit
+ * (stale markers and other NaN payloads survive). Timestamps are integer ms.
+ */
+export function encodeSamplesRecord(
+  refs: Uint32Array,
+  ts: Float64Array,
+  vs: Float64Array,
+  n: number,
+): Uint8Array {
+  if (!Number.isInteger(n) || n < 0 || n > refs.length || n > ts.length || n > vs.length) {
+    throw bug("encodeSamplesRecord: n out of range", { n, refs: refs.length, ts: ts.length });
+  }
+  const buf = scratchOf(1 + 3 * MAX_VARINT_LEN + n * MAX_SAMPLE_SIZE);
+  buf[0] = RecordType.samples;
+  let pos = putUvarint(buf, 1, n);
+  if (n === 0) return copyOut(buf, pos);
+  const baseRef = refs[0];
+  const baseT = ts[0];
+  if (!Number.isSafeInteger(baseT)) throw bug("sample timestamp is not an integer", { t: baseT });
+  pos = putUvarint(buf, pos, baseRef);
+  pos = putVarint(buf, pos, baseT);
+  const vb = new Uint8Array(vs.buffer, vs.byteOffset, n * 8);
+  // Fast path: one pass, no per-sample allocation.
+  for (let i = 0; i < n; i++) {
+    const dt = ts[i] - baseT;
+    if (!Number.isSafeInteger(dt)) throw bug("sample timestamp is not an integer", { t: ts[i] });
+    pos = putVarint(buf, pos, refs[i] - baseRef);
+    pos = putVarint(buf, pos, dt);
+    const o = i * 8;
+    if (LITTLE_ENDIAN) {
+      for (let k = 0; k < 8; k++) buf[pos + k] = vb[o + k];
+    } else {
+      for (let k = 0; k < 8; k++) buf[pos + k] = vb[o + 7 - k];
+    }
+    pos += 8;
+  }
+  return copyOut(buf, pos);
+}
+
+/**
+ * Decodes the payload of a frame of type `frameType`. Throws WalCorruptionError
+ * (path "", offset inside the payload) on an unknown type or malformed payload.
+ */
+export function decodeRecord(frameType: number, payload: Uint8Array): DecodedRecord {
+  if (frameType === RecordType.samples) return decodeSamples(payload);
+  if (frameType === RecordType.series) return decodeSeries(payload);
+  throw new WalCorruptionError("", 0, `unknown record type ${frameType}`);
+}
+
+function decodeSeries(payload: Uint8Array): DecodedRecord {
+  const r = new ByteReader(payload);
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const count = r.uvarint();
+  // Each series takes at least 2 bytes: refuse counts that would allocate wildly.
+  if (count > r.remaining / 2) throw r.fail(`series count ${count} exceeds the payload`);
+  const series: SeriesEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const ref = r.uvarint();
+    if (ref > MAX_REF) throw r.fail(`series ref ${ref} is not a u32`);
+    const k = r.uvarint();
+    if (k > r.remaining / 2) throw r.fail(`label count ${k} exceeds the payload`);
+    const labels: Label[] = [];
+    for (let j = 0; j < k; j++) {
+      const name = readString(r, text);
+      const value = readString(r, text);
+      labels.push({ name, value });
+    }
+    series.push({ ref, labels });
+  }
+  if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);
+  return { type: "series", series };
+}
+
+function readString(r: ByteReader, text: Buffer): string {
+  const len = r.uvarint();
+  const start = r.take(len);
+  return text.toString("utf8", start, start + len);
+}
+
+function decodeSamples(payload: Uint8Array): DecodedRecord {
+  const r = new ByteReader(payload);
+  const n = r.uvarint();
+  // Each sample takes at least 10 bytes: refuse counts that would allocate wildly.
+  if (n > r.remaining / 10) throw r.fail(`sample count ${n} exceeds the payload`);
+  const refs = new Uint32Array(n);
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  if (n > 0) {
+    const vb = new Uint8Array(vs.buffer);
+    const baseRef = r.uvarint();
+    const baseT = r.varint();
+    // Fast path: one pass into preallocated typed arrays.
+    for (let i = 0; i < n; i++) {
+      const ref = baseRef + r.varint();
+      if (ref < 0 || ref > MAX_REF) throw r.fail(`sample ref ${ref} is not a u32`);
+      refs[i] = ref;
+      ts[i] = baseT + r.varint();
+      const p = r.take(8);
+      const o = i * 8;
+      if (LITTLE_ENDIAN) {
+        for (let k = 0; k < 8; k++) vb[o + k] = payload[p + k];
+      } else {
+        for (let k = 0; k < 8; k++) vb[o + 7 - k] = payload[p + k];
+      }
+    }
+  }
+  if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);
+  return { type: "samples", refs, ts, vs, length: n };
+}

@@ -1,0 +1,12 @@
+/**
+ * Ingestion formats: remote write 1.0 (decode, encode, append) and the
+ * exposition formats scraped from targets. Pure decoding: no I/O, no state.
+ */
+export { appendWriteRequest } from "./remote-write/append.js";
+export { decodeWriteRequest } from "./remote-write/decode.js";
+export { encodeWriteRequest, type WriteSeries } from "./remote-write/encode.js";
+export {
+  DEFAULT_REMOTE_WRITE_LIMITS,
+  type DecodedWriteRequest,
+  type RemoteWriteLimits,
+} from "./remote-write/types.js";

@@ -1,0 +1,117 @@
+/**
+ * Series selection by label matchers, shared by the head (MemPostings) and the
+ * block index reader so both answer a selector identically.
+ */
+
+import type { Matcher } from "../types.js";
+import { isNegative, matcherShape } from "./matcher.js";
+import { intersect, subtract, union } from "./postings.js";
+
+/**
+ * What `selectPostings` needs from an index. Lists returned by `get` and `all`
+ * may be views into the source's storage: they are only read, and only until
+ * `selectPostings` returns.
+ */
+export interface PostingsSource {
+  /** Ids of the series with label `name` = `value` (`value` non-empty), ascending; empty if none. */
+  get(name: string, value: string): Uint32Array;
+  /** The distinct non-empty values of label `name`, sorted by `compareStrings`. */
+  labelValues(name: string): readonly string[];
+  /** Ids of every series, ascending. */
+  all(): Uint32Array;
+}
+
+/** First index in sorted `values` whose entry is >= `s`. */
+function lowerBound(values: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Union of the postings of the values of `m.name` that the positive half of
+ * `m` accepts (`want` true: the regex or equality as written) or rejects
+ * (`want` false). Uses the matcher's shape to avoid scanning every value.
+ */
+function postingsForValues(src: PostingsSource, m: Matcher, want: boolean): Uint32Array {
+  const shape = matcherShape(m);
+  const name = m.name;
+  const lists: Uint32Array[] = [];
+  if (want && shape.kind === "set") {
+    // Fast path: look the listed values up directly ("" has no postings).
+    for (const v of shape.values) if (v !== "") lists.push(src.get(name, v));
+    return union(lists);
+  }
+  if (shape.kind === "all" || shape.kind === "nonEmpty") {
+    // Every stored value is non-empty, so both accept all of them.
+    if (!want) return new Uint32Array(0);
+    for (const v of src.labelValues(name)) lists.push(src.get(name, v));
+    return union(lists);
+  }
+  const values = src.labelValues(name);
+  if (want && shape.kind === "prefix") {
+    // Fast path: values are sorted, so those with the prefix are one run.
+    for (let i = lowerBound(values, shape.prefix); i < values.length; i++) {
+      if (!values[i].startsWith(shape.prefix)) break;
+      lists.push(src.get(name, values[i]));
+    }
+    return union(lists);
+  }
+  // m.matches(v) is the positive test for =, =~ and its negation for !=, !~.
+  const flip = isNegative(m);
+  for (const v of values) if ((m.matches(v) !== flip) === want) lists.push(src.get(name, v));
+  return union(lists);
+}
+
+/**
+ * Ids of the series for which every matcher accepts the series' value of its
+ * label ("" when the label is absent), ascending, in a fresh array.
+ *
+ * The plan follows Prometheus' PostingsForMatchers (tsdb/querier.go):
+ *
+ * | matcher                                   | example           | action                                   |
+ * |-------------------------------------------|-------------------|------------------------------------------|
+ * | `=~".*"`                                  | `a=~".*"`         | none: accepts every series               |
+ * | does not match ""                         | `a="x"`, `a=~".+"`, `a!=""` | intersect: ∪ postings of accepted values |
+ * | matches "", but another matcher on the same label does not | `a=~"x\|"` with `a!=""` | intersect, as above (the label is set anyway) |
+ * | negative, matches "", label must be set   | `a!="x"` with `a=~".+"` | subtract: ∪ postings of rejected values |
+ * | matches "", label may be absent           | `a=""`, `a!="x"`, `a=~"x\|"` | subtract: ∪ postings of rejected values |
+ *
+ * A matcher that accepts "" also selects series lacking the label, so it can
+ * only remove series; when every matcher accepts "", the intersection starts
+ * from all series. Intersections run before subtractions, smallest list first.
+ */
+export function selectPostings(src: PostingsSource, matchers: readonly Matcher[]): Uint32Array {
+  // Labels that some matcher requires to be present (non-empty).
+  const mustBeSet = new Set<string>();
+  for (const m of matchers) if (!m.matches("")) mustBeSet.add(m.name);
+
+  const its: Uint32Array[] = [];
+  const nots: Uint32Array[] = [];
+  for (const m of matchers) {
+    const shape = matcherShape(m);
+    if (shape.kind === "all" && m.type === "=~") continue;
+    const subtracting = !mustBeSet.has(m.name) || (isNegative(m) && m.matches(""));
+    if (subtracting) {
+      const rejected = postingsForValues(src, m, isNegative(m));
+      if (rejected.length > 0) nots.push(rejected);
+    } else {
+      const accepted = postingsForValues(src, m, !isNegative(m));
+      if (accepted.length === 0) return accepted;
+      its.push(accepted);
+    }
+  }
+  let result = its.length > 0 ? intersect(its) : intersect([src.all()]);
+  // Subtract the largest removals last: the running result shrinks first.
+  nots.sort((a, b) => a.length - b.length);
+  for (const n of nots) {
+    if (result.length === 0) break;
+    result = subtract(result, n);
+  }
+  return result;
+}

@@ -229,8 +229,8 @@ describe("cross-check with @bufbuild/protobuf", () => {
     expect(got.length).toBe(input.length);
     for (let s = 0; s < input.length; s++) {
       expect(got[s].labels).toEqual(input[s].labels);
-      expect(got[s].ts).toEqual([...input[s].ts]);
-      expect(got[s].vs.map(bits)).toEqual([...input[s].vs].map(bits));
+      expect(got[s].ts).toEqual(Array.from(input[s].ts));
+      expect(got[s].vs.map(bits)).toEqual(Array.from(input[s].vs).map(bits));
     }
   });
 });

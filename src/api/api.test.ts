@@ -89,7 +89,8 @@ function rawProto(labels: [string, string][], samples: [number, number][] = [[1,
 describe("remote write", () => {
   it("writes samples and reads them back through series, labels, values and export", async () => {
     const body = encodeWriteRequest([
-      { labels: cpu("a"), ts: [1000, 2000, 3000], vs: [1.5, 2.5, STALE_NAN] },
+      // A typed array: V8 may canonicalise the stale NaN inside a plain number[].
+      { labels: cpu("a"), ts: [1000, 2000, 3000], vs: Float64Array.of(1.5, 2.5, STALE_NAN) },
       { labels: cpu("b"), ts: [1000], vs: [Number.POSITIVE_INFINITY] },
     ]);
     const r = await write(body);
@@ -232,7 +233,10 @@ describe("remote write", () => {
 
   it("answers 413 to an oversized body and writes nothing", async () => {
     const big = Array.from({ length: 3000 }, (_, i) => ({
-      labels: labelsFromRecord({ __name__: "big", i: `${i}-${"x".repeat(40)}` }),
+      labels: labelsFromRecord({
+        __name__: "big",
+        i: `${i}-${Math.random().toString(36)}${Math.random().toString(36)}`,
+      }),
       ts: [1000],
       vs: [Math.random()],
     }));

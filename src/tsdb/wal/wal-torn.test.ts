@@ -103,7 +103,9 @@ describe("torn tails", () => {
         const damaged = Buffer.from(bytes);
         damaged.set(fill === "zeros" ? new Uint8Array(k) : garbage(k, k * 7919), bytes.length - k);
         await writeFile(path, damaged);
-        const intact = frames.filter((_f, i) => (frames[i + 1] ?? bytes.length) <= bytes.length - k);
+        const intact = frames.filter(
+          (_f, i) => (frames[i + 1] ?? bytes.length) <= bytes.length - k,
+        );
         const lost = frames.length - intact.length;
         const { keys, tornTailsRepaired } = await replayAll(dir);
         expect(keys, `${fill} over the last ${k} bytes`).toEqual(expectedKeys(0, RECORDS - lost));

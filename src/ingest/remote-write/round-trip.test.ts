@@ -98,9 +98,17 @@ function randomSeries(r: () => number, nSeries: number): WriteSeries[] {
   return out;
 }
 
-function bits(v: number): string {
-  const f = new Float64Array([v]);
-  return Buffer.from(f.buffer).toString("hex");
+/** Bits of a double, through a typed array only (an array literal may canonicalise NaNs). */
+function bits(v: number): bigint {
+  const f = new Float64Array(1);
+  f[0] = v;
+  return new BigUint64Array(f.buffer)[0];
+}
+
+/** Bits of every element of a Float64Array, straight from its buffer. */
+function bitsOf(a: ArrayLike<number>): BigUint64Array {
+  const f = a as Float64Array;
+  return new BigUint64Array(f.buffer, f.byteOffset, f.length);
 }
 
 describe("remote write round trip", () => {
@@ -111,12 +119,14 @@ describe("remote write round trip", () => {
       const req = decodeWriteRequest(encodeWriteRequest(input));
       expect(req.seriesCount).toBe(input.length);
       let j = 0;
+      const got = bitsOf(req.vs);
       for (let s = 0; s < input.length; s++) {
+        const want = bitsOf(input[s].vs);
         expect(req.labels(s)).toEqual(input[s].labels);
         for (let i = 0; i < input[s].ts.length; i++, j++) {
           expect(req.sampleSeries[j]).toBe(s);
           expect(req.ts[j]).toBe(input[s].ts[i]);
-          expect(bits(req.vs[j])).toBe(bits(input[s].vs[i]));
+          expect(got[j]).toBe(want[i]);
         }
       }
       expect(req.sampleCount).toBe(j);
@@ -133,6 +143,7 @@ describe("remote write round trip", () => {
         },
       ]),
     );
+    expect(bitsOf(req.vs)[0]).toBe(0x7ff0000000000002n);
     expect(isStaleNaN(req.vs[0])).toBe(true);
     expect(isStaleNaN(req.vs[1])).toBe(false);
     expect(Number.isNaN(req.vs[1])).toBe(true);
@@ -230,7 +241,8 @@ describe("cross-check with @bufbuild/protobuf", () => {
     for (let s = 0; s < input.length; s++) {
       expect(got[s].labels).toEqual(input[s].labels);
       expect(got[s].ts).toEqual(Array.from(input[s].ts));
-      expect(got[s].vs.map(bits)).toEqual(Array.from(input[s].vs).map(bits));
+      // Compare raw bits: a NaN stored in a plain JS array may lose its payload.
+      expect(got[s].vs).toEqual(Array.from(bitsOf(input[s].vs)));
     }
   });
 });
@@ -238,7 +250,8 @@ describe("cross-check with @bufbuild/protobuf", () => {
 interface PlainSeries {
   labels: Label[];
   ts: number[];
-  vs: number[];
+  /** Value bits, read as fixed64 so that NaN payloads survive. */
+  vs: bigint[];
 }
 
 /** A plain reader over @bufbuild's wire primitives, independent of decode.ts. */
@@ -268,10 +281,10 @@ function readWithBufbuild(bytes: Uint8Array): PlainSeries[] {
       } else if (tf === 2) {
         const sr = new BinaryReader(ts.bytes());
         let t = 0;
-        let v = 0;
+        let v = 0n;
         while (sr.pos < sr.len) {
           const [sf] = sr.tag();
-          if (sf === 1) v = sr.double();
+          if (sf === 1) v = BigInt(sr.fixed64());
           else t = Number(sr.int64());
         }
         series.ts.push(t);

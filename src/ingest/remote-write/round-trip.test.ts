@@ -90,8 +90,10 @@ function randomSeries(r: () => number, nSeries: number): WriteSeries[] {
         pick < 0.3
           ? SPECIAL_TS[Math.floor(r() * SPECIAL_TS.length)]
           : Math.floor((r() - 0.5) * 2 * Number.MAX_SAFE_INTEGER);
-      vs[i] =
-        r() < 0.4 ? SPECIAL_VALUES[Math.floor(r() * SPECIAL_VALUES.length)] : (r() - 0.5) * 1e6;
+      const kind = r();
+      if (kind < 0.1) vs[i] = STALE_NAN;
+      else if (kind < 0.4) vs[i] = SPECIAL_VALUES[Math.floor(r() * SPECIAL_VALUES.length)];
+      else vs[i] = (r() - 0.5) * 1e6;
     }
     out.push({ labels, ts, vs });
   }
@@ -109,6 +111,14 @@ function bits(v: number): bigint {
 function bitsOf(a: ArrayLike<number>): BigUint64Array {
   const f = a as Float64Array;
   return new BigUint64Array(f.buffer, f.byteOffset, f.length);
+}
+
+/** Built element by element: `new Float64Array([STALE_NAN])` would quiet the marker. */
+function staleThenNaN(): Float64Array {
+  const vs = new Float64Array(2);
+  vs[0] = STALE_NAN;
+  vs[1] = Number.NaN;
+  return vs;
 }
 
 describe("remote write round trip", () => {
@@ -139,7 +149,7 @@ describe("remote write round trip", () => {
         {
           labels: [{ name: "__name__", value: "up" }],
           ts: [1, 2],
-          vs: new Float64Array([STALE_NAN, Number.NaN]),
+          vs: staleThenNaN(),
         },
       ]),
     );

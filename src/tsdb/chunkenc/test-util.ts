@@ -1,0 +1,43 @@
+/**
+ * Helpers shared by this folder's tests (not exported from index.ts): a seeded
+ * PRNG and exact float bit patterns. Values travel in Float64Array, never in
+ * number[], so NaN payloads survive.
+ */
+
+/** Deterministic PRNG (mulberry32): same seed, same sequence of [0, 1) numbers. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A float64 from its 64-bit pattern. */
+export function fromBits(bits: bigint): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, bits);
+  return view.getFloat64(0);
+}
+
+/** The 64-bit pattern of `vs[i]` as 16 hex digits (compares NaN payloads and -0). */
+export function bitsAt(vs: Float64Array, i: number): string {
+  // A same-buffer view shares the host byte order with the Float64Array.
+  const words = new BigUint64Array(vs.buffer, vs.byteOffset, vs.length);
+  return words[i].toString(16).padStart(16, "0");
+}
+
+/** Bit patterns of every element, for whole-array comparisons. */
+export function allBits(vs: Float64Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < vs.length; i++) out.push(bitsAt(vs, i));
+  return out;
+}
+
+/** Float64Array of values given by their 64-bit patterns. */
+export function floatsFromBits(bits: bigint[]): Float64Array {
+  return new Float64Array(BigUint64Array.from(bits).buffer);
+}

@@ -40,13 +40,13 @@ const VALUE_CHARS = [
   "{",
   "=",
 ];
+// No STALE_NAN here: V8 sets the quiet bit of a signalling NaN stored in a plain array.
 const SPECIAL_VALUES = [
   0,
   -0,
   1,
   -1,
   Number.NaN,
-  STALE_NAN,
   Infinity,
   -Infinity,
   5e-324,

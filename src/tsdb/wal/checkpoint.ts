@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { walIoError } from "./errors.js";
 import { checkpointName, segmentName } from "./format.js";
 import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
-import { checkContiguous, replayFiles } from "./replay.js";
+import { checkContiguous, checkpointFiles } from "./replay.js";
 import { listWalDir, SegmentSequence, syncDir } from "./segment-file.js";
 import { scanSegment } from "./segment-reader.js";
 
@@ -44,10 +44,8 @@ export async function runCheckpoint(p: CheckpointParams): Promise<boolean> {
   const from = prev >= 0 ? prev + 1 : segs[0];
   checkContiguous(p.dir, segs, from, target - from + 1);
   // Previous checkpoint first, then the segments, as replay reads them.
-  const sources = (await replayFiles(p.dir)).files.filter((f) => {
-    const base = f.slice(p.dir.length + 1);
-    return base.startsWith("checkpoint.") || Number(base) <= target;
-  });
+  const sources = prev >= 0 ? await checkpointFiles(p.dir, prev) : [];
+  for (const s of segs) sources.push(join(p.dir, segmentName(s)));
 
   const final = join(p.dir, checkpointName(target));
   const tmp = `${final}.tmp`;

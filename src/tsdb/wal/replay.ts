@@ -28,19 +28,21 @@ export async function replayFiles(
 ): Promise<{ files: string[]; tailIsSegment: boolean }> {
   const ls = await listWalDir(dir);
   const cp = ls.checkpoints.at(-1) ?? -1;
-  const files: string[] = [];
-  if (cp >= 0) {
-    const cpDir = join(dir, checkpointName(cp));
-    const inner = await listWalDir(cpDir);
-    checkContiguous(cpDir, inner.segments, 0, inner.segments.length);
-    for (const s of inner.segments) files.push(join(cpDir, segmentName(s)));
-  }
+  const files = cp >= 0 ? await checkpointFiles(dir, cp) : [];
   const segs = ls.segments.filter((s) => s > cp);
   if (segs.length > 0) {
     checkContiguous(dir, segs, cp >= 0 ? cp + 1 : segs[0], segs.length);
     for (const s of segs) files.push(join(dir, segmentName(s)));
   }
   return { files, tailIsSegment: segs.length > 0 };
+}
+
+/** The segment files of checkpoint `index`, in order. */
+export async function checkpointFiles(dir: string, index: number): Promise<string[]> {
+  const cpDir = join(dir, checkpointName(index));
+  const inner = await listWalDir(cpDir);
+  checkContiguous(cpDir, inner.segments, 0, inner.segments.length);
+  return inner.segments.map((s) => join(cpDir, segmentName(s)));
 }
 
 /**

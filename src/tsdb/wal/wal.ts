@@ -304,7 +304,9 @@ export class Wal {
     keepSeries: (ref: number) => boolean,
     minTime: number,
   ): Promise<void> {
-    if (this.closed) throw bug("Wal.checkpoint after close()", { dir: this.dir });
+    if (this.closed || this.replaying) {
+      throw bug("Wal.checkpoint after close() or during replay()", { dir: this.dir });
+    }
     await this.ensureTailChecked();
     const limit = this.seq.writer?.index ?? this.seq.nextIndex;
     if (!Number.isInteger(beforeSegment) || beforeSegment > limit) {

@@ -137,10 +137,10 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
     case "too_small":
       if (iss.origin === "array") return `list has too few items; want at least ${iss.minimum}`;
       if (iss.origin === "string") return "must not be empty";
-      return `got ${String(iss.input)}; want at least ${iss.minimum}`;
+      return `got ${String(iss.input)}; want ${iss.inclusive === false ? "more than" : "at least"} ${iss.minimum}`;
     case "too_big":
       if (iss.origin === "array") return `list has too many items; want at most ${iss.maximum}`;
-      return `got ${String(iss.input)}; want at most ${iss.maximum}`;
+      return `got ${String(iss.input)}; want ${iss.inclusive === false ? "less than" : "at most"} ${iss.maximum}`;
     case "invalid_union":
       // Only byte sizes are unions of string | number today.
       return `got ${describeInput(iss.input)}; want a byte size such as 512MB, or a number of bytes`;
@@ -148,3 +148,9 @@ export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
       return undefined;
   }
 };
+
+/**
+ * Options for every safeParse of config data: our messages, and the input kept
+ * on each issue so hints can quote it (`quote it to make it a string: "9100"`).
+ */
+export const CONFIG_PARSE_OPTIONS = { error: configErrorMap, reportInput: true } as const;

@@ -155,11 +155,11 @@ async function entryKind(path: string): Promise<"file" | "dir" | undefined> {
 async function directoryProblem(root: string): Promise<string | undefined> {
   try {
     const s = await stat(root);
-    return s.isDirectory() ? undefined : `${root} is not a directory`;
+    return s.isDirectory() ? undefined : "not a directory";
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return `config directory ${root} does not exist`;
-    if (code === "EACCES") return `config directory ${root} is not readable`;
+    if (code === "ENOENT") return "config directory does not exist";
+    if (code === "EACCES") return "config directory is not readable";
     throw e;
   }
 }

@@ -209,7 +209,9 @@ const scrapeSchema = z
       .describe("Default scrape_interval of scrape jobs"),
     timeout: durationField({ min: 1 })
       .optional()
-      .describe("Default scrape_timeout of scrape jobs: at most interval; default 10s, or interval if shorter"),
+      .describe(
+        "Default scrape_timeout of scrape jobs: at most interval; default 10s, or interval if shorter",
+      ),
     self: z
       .strictObject({
         enabled: z.boolean().default(true).describe("Scrape the server's own /metrics"),

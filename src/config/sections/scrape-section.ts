@@ -1,6 +1,6 @@
 import { isReddotError } from "../../lib/errors.js";
 import { compileRelabel } from "../../scrape/index.js";
-import { configErrorMap } from "../fields.js";
+import { CONFIG_PARSE_OPTIONS } from "../fields.js";
 import {
   resolveScrapeJob,
   scrapeFileShallowSchema,
@@ -26,7 +26,7 @@ export const scrapeSection: ConfigSection = {
 };
 
 function loadFile(file: YamlFile, ctx: SectionContext, seen: Map<string, string>): void {
-  const shallow = scrapeFileShallowSchema.safeParse(file.data ?? {}, { error: configErrorMap });
+  const shallow = scrapeFileShallowSchema.safeParse(file.data ?? {}, CONFIG_PARSE_OPTIONS);
   if (!shallow.success) {
     const issues = zodIssuesToConfigIssues(
       file,
@@ -41,7 +41,7 @@ function loadFile(file: YamlFile, ctx: SectionContext, seen: Map<string, string>
   shallow.data.scrape_configs.forEach((raw, i) => {
     const at = ["scrape_configs", i];
     checkUniqueName(file, raw, at, ctx, seen);
-    const parsed = scrapeJobSchema.safeParse(raw, { error: configErrorMap });
+    const parsed = scrapeJobSchema.safeParse(raw, CONFIG_PARSE_OPTIONS);
     if (!parsed.success) {
       const issues = zodIssuesToConfigIssues(
         file,

@@ -1,4 +1,4 @@
-import { configErrorMap } from "../fields.js";
+import { CONFIG_PARSE_OPTIONS } from "../fields.js";
 import { serverConfigSchema } from "../server-schema.js";
 import { zodIssuesToConfigIssues } from "../yaml-file.js";
 import type { ConfigSection } from "./section.js";
@@ -10,7 +10,7 @@ export const serverSection: ConfigSection = {
   kind: "file",
   load(files, ctx) {
     for (const file of files) {
-      const result = serverConfigSchema.safeParse(file.data ?? {}, { error: configErrorMap });
+      const result = serverConfigSchema.safeParse(file.data ?? {}, CONFIG_PARSE_OPTIONS);
       if (result.success) {
         ctx.draft.server = result.data;
         continue;

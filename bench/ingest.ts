@@ -6,9 +6,9 @@
  * always arrive in time order: batches of the same series slice are chained.
  */
 import http from "node:http";
-import type { DevopsData } from "./data.js";
+import { encodeWriteRequest, type WriteSeries } from "../src/ingest/index.js";
+import type { DevopsData, Window } from "./data.js";
 import { WINDOW_SAMPLES } from "./data.js";
-import { encodeWriteRequest } from "./remote-write.js";
 
 /** One request body, ready to send. */
 export interface Batch {
@@ -56,16 +56,16 @@ export interface PayloadLimits {
 
 /**
  * The encoded data set, produced segment by segment. When the estimated total
- * fits `cacheBytes`, segments are kept after the first pass and every peer
- * receives the very same bodies; otherwise each pass re-generates them from a
- * fresh (identical, seeded) data set.
+ * fits `cacheBytes`, `prepare` encodes it all before any peer runs and every
+ * peer receives the very same bodies; otherwise each peer's pass re-generates
+ * the segments from a fresh (identical, seeded) data set between its sends.
  */
 export class Payload {
-  /** Seconds spent generating and encoding during the first pass. */
+  /** Seconds spent generating and encoding, over the last complete pass. */
   encodeSeconds = 0;
+  /** Bytes of request bodies, over the last complete pass. */
   encodedBytes = 0;
   private cache: Segment[] | undefined;
-  private passes = 0;
 
   constructor(
     private readonly makeData: () => DevopsData,
@@ -73,56 +73,73 @@ export class Payload {
     private readonly limits: PayloadLimits,
   ) {}
 
-  /** Segments in time order. */
-  *segments(): Generator<Segment> {
-    if (this.cache !== undefined) {
-      yield* this.cache;
-      return;
-    }
-    const first = this.passes++ === 0;
+  /**
+   * Estimates the encoded size from the first window; when it fits the cache
+   * limit, encodes everything now. Returns whether the payload is cached.
+   */
+  prepare(): boolean {
     const data = this.makeData();
-    let keep: Segment[] | undefined;
+    const first = data.generate().next();
+    if (first.done === true) return false;
+    const batches = this.encodeWindow(data, first.value);
+    const bytes = batches.reduce((n, b) => n + b.body.length, 0);
+    const samples = batches.reduce((n, b) => n + b.samples, 0);
+    if ((bytes / samples) * data.totalSamples > this.limits.cacheBytes) return false;
+    this.cache = [...this.encodeAll()];
+    return true;
+  }
+
+  /** Segments in time order. */
+  segments(): Iterable<Segment> {
+    return this.cache ?? this.encodeAll();
+  }
+
+  private *encodeAll(): Generator<Segment> {
+    const data = this.makeData();
+    let encodeSeconds = 0;
+    let encodedBytes = 0;
     let batches: Batch[] = [];
     let samples = 0;
     let bytes = 0;
     let t0 = performance.now();
     for (const w of data.generate()) {
-      for (let slice = 0; slice < this.plan.slices; slice++) {
-        const lo = slice * this.plan.seriesPerBatch;
-        const hi = Math.min(data.series, lo + this.plan.seriesPerBatch);
-        const series = [];
-        for (let i = lo; i < hi; i++) {
-          const host = Math.floor(i / data.shape.metrics);
-          series.push({
-            labels: data.labels[i],
-            ts: w.ts.subarray(host * w.samples, (host + 1) * w.samples),
-            vs: w.vs.subarray(i * w.samples, (i + 1) * w.samples),
-          });
-        }
-        const body = encodeWriteRequest(series);
-        batches.push({ body, samples: (hi - lo) * w.samples, slice });
-        samples += (hi - lo) * w.samples;
-        bytes += body.length;
-      }
-      if (w.index === 0 && first) {
-        const estimate = (bytes / samples) * data.totalSamples;
-        keep = estimate <= this.limits.cacheBytes ? [] : undefined;
+      for (const b of this.encodeWindow(data, w)) {
+        batches.push(b);
+        samples += b.samples;
+        bytes += b.body.length;
       }
       if (bytes >= this.limits.segmentBytes || w.index === data.windows - 1) {
-        const segment = { batches, samples, bytes };
-        if (first) {
-          this.encodeSeconds += (performance.now() - t0) / 1000;
-          this.encodedBytes += bytes;
-        }
-        keep?.push(segment);
-        yield segment;
+        encodeSeconds += (performance.now() - t0) / 1000;
+        encodedBytes += bytes;
+        yield { batches, samples, bytes };
         batches = [];
         samples = 0;
         bytes = 0;
         t0 = performance.now();
       }
     }
-    this.cache = keep;
+    this.encodeSeconds = encodeSeconds;
+    this.encodedBytes = encodedBytes;
+  }
+
+  /** One request per series slice for window `w`. */
+  private encodeWindow(data: DevopsData, w: Window): Batch[] {
+    const out: Batch[] = [];
+    for (let slice = 0; slice < this.plan.slices; slice++) {
+      const lo = slice * this.plan.seriesPerBatch;
+      const hi = Math.min(data.series, lo + this.plan.seriesPerBatch);
+      const series: WriteSeries[] = [];
+      for (let i = lo; i < hi; i++) {
+        const host = Math.floor(i / data.shape.metrics);
+        series.push({
+          labels: data.labels[i],
+          ts: w.ts.subarray(host * w.samples, (host + 1) * w.samples),
+          vs: w.vs.subarray(i * w.samples, (i + 1) * w.samples),
+        });
+      }
+      out.push({ body: encodeWriteRequest(series), samples: (hi - lo) * w.samples, slice });
+    }
+    return out;
   }
 }
 

@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type IngestResult, type Payload, sendPayload } from "./ingest.js";
 import { freePort, httpGet, type PeerDef, PeerProcess, sleep } from "./peers.js";
-import { diskUsage, RssSampler, readCpuSeconds, readMemory } from "./proc.js";
+import {
+  diskUsage,
+  RssSampler,
+  readCpuSeconds,
+  readMemory,
+  readSystemBusySeconds,
+} from "./proc.js";
 
 /** Options shared by every peer's run. */
 export interface MeasureOptions {
@@ -21,6 +27,8 @@ export interface MeasureOptions {
   readonly blockWaitSeconds: number;
   /** Keep the temp dir (data and peer.log) for inspection. */
   readonly keep: boolean;
+  /** Count a peer that never becomes ready as failed rather than skipped. */
+  readonly strict: boolean;
 }
 
 /** Disk figures of a peer after ingest. */
@@ -61,12 +69,17 @@ export interface PeerResult {
   };
   /** CPU seconds of the peer process: during ingest, and from ready to the disk figure. */
   cpu?: { ingestSeconds: number; totalSeconds: number };
+  /** CPU seconds used by other processes on the machine during ingest (noise). */
+  otherCpuSeconds?: number;
   disk?: DiskResult;
   /** From SIGKILL'd-and-restarted until ready again, in seconds (WAL replay). */
   replaySeconds?: number;
   /** Peers measured after a graceful stop: seconds from start until ready on the same data. */
   restartSeconds?: number;
 }
+
+/** The peer never became ready on an empty data dir (as opposed to failing later). */
+class StartError extends Error {}
 
 /** Runs one peer through every phase; never throws (a failure is recorded in the result). */
 export async function measurePeer(
@@ -90,8 +103,10 @@ export async function measurePeer(
     result.version = await def.version();
     await runPhases(proc, payload, opts, result);
   } catch (err) {
-    result.status = "failed";
-    result.notes.push(err instanceof Error ? err.message : String(err));
+    const startFailed = err instanceof StartError;
+    result.status = startFailed && !opts.strict ? "skipped" : "failed";
+    const msg = err instanceof Error ? err.message : String(err);
+    result.notes.push(startFailed ? `failed to start: ${msg}` : msg);
     const tail = await logTail(logFile);
     log(
       def.id,
@@ -113,13 +128,18 @@ async function runPhases(
 ): Promise<void> {
   const { def } = proc;
   const t0 = performance.now();
-  await proc.start();
-  result.startupSeconds = await proc.waitReady(t0, 60_000);
+  try {
+    await proc.start();
+    result.startupSeconds = await proc.waitReady(t0, 60_000);
+  } catch (err) {
+    throw new StartError(err instanceof Error ? err.message : String(err));
+  }
   log(def.id, `ready in ${result.startupSeconds.toFixed(2)} s (${result.version})`);
 
   const pid = proc.pid;
   const idleRss = readMemory(pid)?.rss ?? 0;
   const cpu0 = readCpuSeconds(pid) ?? 0;
+  const busy0 = readSystemBusySeconds();
   const sampler = new RssSampler(pid);
   sampler.start();
   const ingest = await ingestPhase(proc, payload, opts);
@@ -127,6 +147,16 @@ async function runPhases(
   result.ingest = ingest;
   const rssAfterIngest = readMemory(pid)?.rss ?? 0;
   const cpuIngest = (readCpuSeconds(pid) ?? cpu0) - cpu0;
+  // The machine is shared (2 cores): CPU used by anything but the peer and
+  // this process during ingest makes the rate unreliable, so it is reported.
+  result.otherCpuSeconds = Math.max(
+    0,
+    readSystemBusySeconds() - busy0 - cpuIngest - ingest.clientCpuSeconds,
+  );
+  const otherCores = result.otherCpuSeconds / ingest.seconds;
+  if (otherCores > 0.25) {
+    result.notes.push(`other processes used ${otherCores.toFixed(2)} cores during ingest`);
+  }
   result.samplesAppended = await appended(proc);
   if (result.samplesAppended !== undefined && result.samplesAppended < ingest.samples) {
     result.notes.push(

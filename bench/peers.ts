@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -173,39 +173,23 @@ export function projectRoot(): string {
 
 const reddotMain = (): string => join(projectRoot(), "dist/src/cli/main.js");
 
-let reddotHelp: Promise<string> | undefined;
-
-/** `reddot server --help`, run once; empty when the CLI is missing or fails. */
-function serverHelp(): Promise<string> {
-  reddotHelp ??= execFileP(process.execPath, [reddotMain(), "server", "--help"], {
-    timeout: 20_000,
-  }).then(
-    ({ stdout, stderr }) => `${stdout}${stderr}`,
-    (err: unknown) => `help failed: ${String(err)}`,
-  );
-  return reddotHelp;
-}
-
-/** The flag that asks reddot for an fsync before every acknowledgement, if its CLI has one. */
-async function durableFlag(): Promise<string[] | undefined> {
-  const help = await serverHelp();
-  const flag = /(--fsync|--wal-fsync|--wal\.fsync)[ =]?(<[^>]+>|\S+)?/.exec(help);
-  if (flag === null) return undefined;
-  // A flag that takes a value (e.g. `--wal-fsync <mode>`) gets "always"; a switch stands alone.
-  return flag[2]?.startsWith("<") ? [flag[1], "always"] : [flag[1]];
+/**
+ * reddot.yaml for the benchmark: no self-scrape (the other peers scrape
+ * nothing either); the durable run fsyncs the WAL before acknowledging each
+ * write (group commit), the default run on a 1 s interval.
+ */
+function reddotConfig(durable: boolean): string {
+  const lines = ["scrape:", "  self:", "    enabled: false"];
+  if (durable) lines.push("storage:", "  wal:", "    fsync: always");
+  return `${lines.join("\n")}\n`;
 }
 
 function makeReddot(durable: boolean): PeerDef {
   return {
     id: durable ? "reddot-durable" : "reddot",
     label: durable ? "reddot (fsync always)" : "reddot",
-    unavailable: async () => {
-      if (!existsSync(reddotMain())) return `${reddotMain()} missing (run npm run build)`;
-      if (durable && (await durableFlag()) === undefined) {
-        return "reddot server --help lists no fsync option";
-      }
-      return undefined;
-    },
+    unavailable: async () =>
+      existsSync(reddotMain()) ? undefined : `${reddotMain()} missing (run npm run build)`,
     version: async () => {
       const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as {
         version: string;
@@ -218,28 +202,32 @@ function makeReddot(durable: boolean): PeerDef {
       }
       return `${pkg.version}${commit}`;
     },
-    command: async ({ port, dataDir }) => ({
-      cmd: process.execPath,
-      args: [
-        reddotMain(),
-        "server",
-        "--listen",
-        `127.0.0.1:${port}`,
-        "--data",
-        dataDir,
-        "--no-agent",
-        ...(durable ? ((await durableFlag()) ?? []) : []),
-      ],
-    }),
+    command: async ({ port, dataDir, workDir }) => {
+      const configDir = join(workDir, "config");
+      await mkdir(configDir, { recursive: true });
+      await writeFile(join(configDir, "reddot.yaml"), reddotConfig(durable));
+      return {
+        cmd: process.execPath,
+        args: [
+          reddotMain(),
+          "server",
+          "--config",
+          configDir,
+          "--listen",
+          `127.0.0.1:${port}`,
+          "--data",
+          dataDir,
+          "--no-agent",
+        ],
+      };
+    },
     readyPath: "/-/ready",
     writePath: "/api/v1/write",
     disk: "blocks",
     walEntries: ["wal"],
     cacheEntries: [],
     persistOnStop: false,
-    samplesAppended: (text) =>
-      sumMetric(text, "reddot_tsdb_head_samples_appended_total") ??
-      sumMetric(text, "reddot_ingest_samples_total"),
+    samplesAppended: (text) => sumMetric(text, "reddot_remote_write_samples_total"),
   };
 }
 

@@ -63,6 +63,22 @@ export function readCpuSeconds(pid: number): number | undefined {
 }
 
 /**
+ * CPU seconds all processes have been busy since boot, summed over cores
+ * (first line of /proc/stat, everything but idle and iowait). With a peer's
+ * and the benchmark's own CPU time, it tells how much else ran meanwhile.
+ */
+export function readSystemBusySeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // Fields: user nice system idle iowait irq softirq steal guest guest_nice;
+  // guest time is already counted in user, so it is taken off again.
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const guest = (ticks[8] ?? 0) + (ticks[9] ?? 0);
+  return (total - idle - guest) / ticksPerSecond();
+}
+
+/**
  * Samples a process's VmRSS every `intervalMs` (200 ms by default) to record
  * the peak seen during a phase; VmHWM covers the whole lifetime instead.
  */

@@ -33,6 +33,7 @@ interface Flags {
   batchSamples: number;
   blockWait: number;
   keep: boolean;
+  strict: boolean;
 }
 
 function positive(kind: "int" | "float") {
@@ -82,7 +83,8 @@ function parseFlags(argv: string[]): Flags {
     .option("--seed <n>", "data generator seed", positive("int"), 42)
     .option("--batch-samples <n>", "target samples per request", positive("int"), 10_000)
     .option("--block-wait <s>", "seconds to wait for a block to be cut", positive("int"), 120)
-    .option("--keep", "keep each peer's temp dir (data, peer.log)", false);
+    .option("--keep", "keep each peer's temp dir (data, peer.log)", false)
+    .option("--strict", "a peer that fails to start fails the run (default: skipped)", false);
   program.parse(argv);
   return program.opts<Flags>();
 }
@@ -111,6 +113,14 @@ async function main(): Promise<number> {
       `${new Date(probe.start).toISOString()}; ${plan.slices} requests of ≤ ${fmt(plan.samplesPerBatch)} samples per 2 min window`,
   );
 
+  const cached = payload.prepare();
+  log(
+    "bench",
+    cached
+      ? `encoded ${(payload.encodedBytes / 2 ** 20).toFixed(1)} MiB of requests in ${payload.encodeSeconds.toFixed(1)} s (kept for every peer)`
+      : "payload too big to keep: encoding segment by segment between sends, per peer",
+  );
+
   const results: PeerResult[] = [];
   for (const id of flags.peers) {
     const def = PEERS.find((p) => p.id === id)!;
@@ -121,6 +131,7 @@ async function main(): Promise<number> {
         totalSamples: probe.totalSamples,
         blockWaitSeconds: flags.blockWait,
         keep: flags.keep,
+        strict: flags.strict,
       }),
     );
   }

@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, type ConfigIssue, formatConfigIssues } from "./issues.js";
 import { loadConfigDir, MAX_CONFIG_FILE_BYTES } from "./loader.js";
@@ -399,6 +401,31 @@ describe("loadConfigDir success", () => {
     expect(loaded.scrape.map((j) => [j.jobName, j.scrapeInterval, j.scrapeTimeout])).toEqual([
       ["a", 30_000, 10_000],
       ["b", 30_000, 10_000],
+    ]);
+  });
+});
+
+describe("examples/quickstart", () => {
+  it("is a valid config repo", async () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "quickstart");
+    const loaded = await loadConfigDir(dir);
+    expect(loaded.server.listen).toEqual({ host: "127.0.0.1", port: 9190 });
+    expect(loaded.scrape).toEqual([]);
+    expect(loaded.files.length).toBe(2);
+  });
+
+  it("has a node_exporter job that is valid once uncommented", async () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "quickstart");
+    const text = await readFile(join(dir, "scrape", "node-exporter.yaml"), "utf8");
+    const job = text
+      .split("\n")
+      .filter((l) => l.startsWith("# ") && !l.includes("$schema"))
+      .map((l) => l.slice(2))
+      .filter((l) => l.startsWith("scrape_configs:") || l.startsWith("  "))
+      .join("\n");
+    const loaded = await loadConfigDir(await repos.create({ "scrape/node.yaml": job }));
+    expect(loaded.scrape.map((j) => [j.jobName, j.staticConfigs[0].targets])).toEqual([
+      ["node", ["127.0.0.1:9100"]],
     ]);
   });
 });

@@ -3,6 +3,8 @@
  * in-memory postings and the on-disk index of blocks. The only public surface
  * of src/tsdb/index.
  */
+export { IndexReader } from "./index-reader.js";
+export { writeIndex } from "./index-writer.js";
 export { matcherToString, newMatcher } from "./matcher.js";
 export { MemPostings } from "./mem-postings.js";
 export { intersect, subtract, union } from "./postings.js";

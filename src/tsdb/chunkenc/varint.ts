@@ -1,14 +1,16 @@
 /**
- * LEB128 varints on a bit stream, byte for byte the encoding of Go's
+ * LEB128 varints, byte for byte the encoding of Go's
  * `binary.PutUvarint` / `binary.PutVarint` (zigzag), which Prometheus uses for
- * the first timestamp and the first delta of a chunk.
+ * the first timestamp and the first delta of a chunk. They sit at byte
+ * boundaries there, so writing goes through the BitWriter and reading works on
+ * bytes directly.
  *
  * Values are JS numbers holding int64s. They are split into two 32-bit words
  * first: zigzag of a negative safe integer can exceed 2^53 (e.g. -(2^53-1)
  * becomes 2^54-3), which a double cannot hold exactly.
  */
 
-import { type BitReader, type BitWriter, corruptChunk } from "./bstream.js";
+import { type BitWriter, corruptChunk } from "./bstream.js";
 
 const TWO_32 = 4294967296;
 
@@ -36,22 +38,31 @@ export function writeVarint(w: BitWriter, x: number): void {
   writeUvarintWords(w, (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0, ((lo << 1) ^ sign) >>> 0);
 }
 
+/** A read position in a byte array; advanced by the readers below. */
+export interface ByteCursor {
+  readonly data: Uint8Array;
+  /** Index of the next byte to read. */
+  p: number;
+}
+
 // Result words of readUvarintWords; module state is safe since decoding is synchronous.
 let wordHi = 0;
 let wordLo = 0;
 
-/** Reads a uvarint of up to 10 bytes into wordHi/wordLo. */
-function readUvarintWords(r: BitReader): void {
+/** Reads a uvarint of up to 10 bytes into wordHi/wordLo (unsigned). */
+function readUvarintWords(c: ByteCursor): void {
+  const d = c.data;
   let hi = 0;
   let lo = 0;
   for (let shift = 0; shift < 70; shift += 7) {
-    const b = r.readBits(8);
-    const p = b & 0x7f;
+    if (c.p >= d.length) throw corruptChunk(`truncated varint at byte ${c.p} of ${d.length}`);
+    const b = d[c.p++];
+    const part = b & 0x7f;
     if (shift < 32) {
-      lo |= p << shift;
-      if (shift > 25) hi |= p >>> (32 - shift);
+      lo |= part << shift;
+      if (shift > 25) hi |= part >>> (32 - shift);
     } else {
-      hi |= p << (shift - 32);
+      hi |= part << (shift - 32);
     }
     if (b < 0x80) {
       wordHi = hi >>> 0;
@@ -59,19 +70,20 @@ function readUvarintWords(r: BitReader): void {
       return;
     }
   }
-  throw corruptChunk("varint longer than 10 bytes");
+  throw corruptChunk(`varint longer than 10 bytes, ending at byte ${c.p}`);
 }
 
-/** Reads a uvarint; throws RD_CORRUPT_CHUNK when it exceeds 2^53 - 1. */
-export function readUvarint(r: BitReader): number {
-  readUvarintWords(r);
+/** Reads a uvarint at the cursor; throws RD_CORRUPT_CHUNK when it exceeds 2^53 - 1. */
+export function readUvarint(c: ByteCursor): number {
+  readUvarintWords(c);
   if (wordHi >= 0x200000) throw corruptChunk(`uvarint beyond 2^53: high word ${wordHi}`);
   return wordHi * TWO_32 + wordLo;
 }
 
-/** Reads a zigzag varint; throws RD_CORRUPT_CHUNK when it is not a safe integer. */
-export function readVarint(r: BitReader): number {
-  readUvarintWords(r);
+/** Reads a zigzag varint at the cursor; throws RD_CORRUPT_CHUNK outside the safe integers. */
+export function readVarint(c: ByteCursor): number {
+  readUvarintWords(c);
+  // Zigzag decode on the words: x = (z >>> 1) ^ -(z & 1).
   const sign = -(wordLo & 1);
   const lo = (((wordLo >>> 1) | (wordHi << 31)) ^ sign) >>> 0;
   const hi = ((wordHi >>> 1) ^ sign) | 0;

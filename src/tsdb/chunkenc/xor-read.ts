@@ -12,6 +12,7 @@
 
 import { corruptChunk } from "./bstream.js";
 import { floatAlias, HI as HI_INDEX, LO as LO_INDEX } from "./float-bits.js";
+import { readUvarint, readVarint } from "./varint.js";
 
 // Fast path: module-local copies (see float-bits.ts).
 const { f64: floatScratch, words: floatWords } = floatAlias();
@@ -26,7 +27,7 @@ export function xorChunkCount(bytes: Uint8Array): number {
   return (bytes[0] << 8) | bytes[1];
 }
 
-/** Where a decode stands between two runs. */
+/** Where a decode stands between two runs; also the ByteCursor for the varints. */
 class DecodeState {
   readonly data: Uint8Array;
   readonly total: number;
@@ -53,41 +54,9 @@ class DecodeState {
   }
 }
 
-/** Reads a byte-aligned LEB128 varint at state.p (samples 0 and 1 only); returns words via module state. */
-let varHi = 0;
-let varLo = 0;
-function readVarintBytes(s: DecodeState): void {
-  const d = s.data;
-  let hi = 0;
-  let lo = 0;
-  for (let shift = 0; shift < 70; shift += 7) {
-    if (s.p >= d.length) throw corruptChunk(`truncated varint at byte ${s.p} of ${d.length}`);
-    const b = d[s.p++];
-    const part = b & 0x7f;
-    if (shift < 32) {
-      lo |= part << shift;
-      if (shift > 25) hi |= part >>> (32 - shift);
-    } else {
-      hi |= part << (shift - 32);
-    }
-    if (b < 0x80) {
-      varHi = hi;
-      varLo = lo;
-      return;
-    }
-  }
-  throw corruptChunk(`varint longer than 10 bytes at byte ${s.p}`);
-}
-
-/** Sample 0: zigzag varint timestamp and 8 raw value bytes. */
+/** Sample 0: zigzag varint timestamp and 8 raw value bytes (byte-aligned). */
 function readFirst(s: DecodeState): void {
-  readVarintBytes(s);
-  // Zigzag decode on the words: x = (z >>> 1) ^ -(z & 1).
-  const sign = -(varLo & 1);
-  const lo = ((varLo >>> 1) | (varHi << 31)) ^ sign;
-  const hi = (varHi >>> 1) ^ sign;
-  const t = hi * TWO_32 + (lo >>> 0);
-  if (!Number.isSafeInteger(t)) throw corruptChunk(`first timestamp beyond 2^53: ${t}`);
+  const t = readVarint(s);
   const d = s.data;
   const p = s.p;
   if (p + 8 > d.length) throw corruptChunk(`truncated first value at byte ${p} of ${d.length}`);
@@ -95,14 +64,6 @@ function readFirst(s: DecodeState): void {
   s.vLo = (d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7];
   s.p = p + 8;
   s.t = t;
-}
-
-/** Sample 1's timestamp: a uvarint delta; its value record follows, bit-packed. */
-function readSecondDelta(s: DecodeState): void {
-  readVarintBytes(s);
-  if (varHi >>> 0 >= 0x200000) throw corruptChunk(`timestamp delta beyond 2^53 at byte ${s.p}`);
-  s.tDelta = (varHi >>> 0) * TWO_32 + (varLo >>> 0);
-  s.t += s.tDelta;
 }
 
 /**
@@ -137,7 +98,11 @@ function decodeRun(
       vs[k++] = floatScratch[0];
     }
   }
-  if (i === 1 && i < end) readSecondDelta(s);
+  if (i === 1 && i < end) {
+    // Sample 1's timestamp: a byte-aligned uvarint delta; its value record follows.
+    s.tDelta = readUvarint(s);
+    s.t += s.tDelta;
+  }
   let p = s.p;
   let acc = s.acc;
   let n = s.n;

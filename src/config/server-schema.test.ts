@@ -1,4 +1,6 @@
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfigDir } from "./loader.js";
 import { defaultServerConfig } from "./server-schema.js";
@@ -37,6 +39,15 @@ describe("reddot.yaml", () => {
       },
       log: { level: "info", format: "json" },
     });
+  });
+
+  it("matches the complete file of defaults shown in docs/config.md", async () => {
+    const doc = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "config.md");
+    const text = await readFile(doc, "utf8");
+    const block = /every default written out:\n\n```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(block).toBeDefined();
+    const loaded = await loadConfigDir(await repo({ "reddot.yaml": block ?? "" }));
+    expect(loaded.server).toEqual(defaultServerConfig());
   });
 
   it("uses the defaults when reddot.yaml is absent, empty, or holds only comments", async () => {

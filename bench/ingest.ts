@@ -187,24 +187,25 @@ export async function sendPayload(
       let next = 0;
       let failed = false;
       const worker = async (): Promise<void> => {
-        while (!failed && next < segment.batches.length) {
-          check();
-          const batch = segment.batches[next++];
-          // Chain on the previous batch of the same slice, so a series never
-          // has two requests in flight and its samples arrive in order.
-          const prev = last.get(batch.slice) ?? Promise.resolve();
-          const p = prev.then(() => post(agent, url, batch.body));
-          last.set(batch.slice, p);
-          try {
+        try {
+          while (!failed && next < segment.batches.length) {
+            check();
+            const batch = segment.batches[next++];
+            // Chain on the previous batch of the same slice, so a series never
+            // has two requests in flight and its samples arrive in order.
+            const prev = last.get(batch.slice) ?? Promise.resolve();
+            const p = prev.then(() => post(agent, url, batch.body));
+            last.set(batch.slice, p);
             await p;
-          } catch (err) {
-            failed = true;
-            throw err;
+            samples += batch.samples;
+            requests++;
+            bytes += batch.body.length;
+            onProgress({ samples, seconds: seconds + (performance.now() - t0) / 1000 });
           }
-          samples += batch.samples;
-          requests++;
-          bytes += batch.body.length;
-          onProgress({ samples, seconds: seconds + (performance.now() - t0) / 1000 });
+        } catch (err) {
+          // Stop the other workers from taking more batches; the first error wins.
+          failed = true;
+          throw err;
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));

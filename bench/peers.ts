@@ -270,6 +270,8 @@ export function freePort(): Promise<number> {
 
 /** A running peer process, with its output appended to a log file. */
 export class PeerProcess {
+  /** Children still running, so that an interrupted benchmark leaves none behind. */
+  static readonly live = new Set<ChildProcess>();
   readonly baseUrl: string;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -305,12 +307,15 @@ export class PeerProcess {
     const child = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
     closeSync(fd);
     this.child = child;
+    PeerProcess.live.add(child);
     this.exited = new Promise((resolve) => {
       child.on("exit", (code, signal) => {
+        PeerProcess.live.delete(child);
         this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
         resolve();
       });
       child.on("error", (err) => {
+        PeerProcess.live.delete(child);
         this.exitInfo = `failed to start: ${err.message}`;
         resolve();
       });

@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DevopsData } from "./data.js";
 import { Payload, planBatches } from "./ingest.js";
 import { fmt, log, measurePeer, type PeerResult } from "./measure.js";
-import { PEERS } from "./peers.js";
+import { PEERS, PeerProcess } from "./peers.js";
 import { caption, machineInfo, markdownTable, type RunReport, writeJson } from "./report.js";
 
 /** Preset scales; flags override their parts. */
@@ -169,6 +169,14 @@ async function main(): Promise<number> {
   log("bench", `wrote ${out}`);
   console.log(`${caption(report)}\n\n${markdownTable(report)}`);
   return results.some((r) => r.status === "failed") ? 1 : 0;
+}
+
+// Interrupted (Ctrl-C, CI timeout): take the running peer down with us.
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    for (const child of PeerProcess.live) child.kill("SIGKILL");
+    process.exit(130);
+  });
 }
 
 process.exitCode = await main();

@@ -110,7 +110,7 @@ export async function measurePeer(
     const tail = await logTail(logFile);
     log(
       def.id,
-      `FAILED: ${result.notes.at(-1)}${tail ? `\n--- peer.log (tail) ---\n${tail}` : ""}`,
+      `${result.status.toUpperCase()}: ${result.notes.at(-1)}${tail ? `\n--- peer.log (tail) ---\n${tail}` : ""}`,
     );
   } finally {
     await proc.stop();

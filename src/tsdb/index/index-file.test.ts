@@ -1,13 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReddotError } from "../../lib/errors.js";
-import { compareLabels, type Labels, labelsFromRecord } from "../labels.js";
-import type { ChunkMeta, Matcher } from "../types.js";
+import {
+  compareLabels,
+  compareStrings,
+  getLabel,
+  type Labels,
+  labelsFromRecord,
+} from "../labels.js";
+import type { ChunkMeta, Matcher, MatchType } from "../types.js";
+import { readU32, readU64 } from "./encoding.js";
 import { IndexReader } from "./index-reader.js";
 import { writeIndex } from "./index-writer.js";
-import { newMatcher } from "./matcher.js";
+import { matcherToString, newMatcher } from "./matcher.js";
 import { MemPostings } from "./mem-postings.js";
 import { prng, randInt } from "./testing.js";
 
@@ -108,5 +115,170 @@ describe("index file round trip", () => {
     await expect(writeIndex(nextPath(), [badChunk])).rejects.toThrow(
       /BUG: writeIndex: invalid chunk meta/,
     );
+  });
+});
+
+/** Series ids whose labels satisfy every matcher, computed by brute force. */
+function bruteSelect(series: readonly Series[], ms: readonly Matcher[]): number[] {
+  const out: number[] = [];
+  series.forEach((s, id) => {
+    if (ms.every((m) => m.matches(getLabel(s.labels, m.name)))) out.push(id);
+  });
+  return out;
+}
+
+describe("IndexReader queries", () => {
+  const series = makeSeries(3000, 2);
+  const mem = new MemPostings();
+  series.forEach((s, id) => {
+    mem.add(id, s.labels);
+  });
+  let r: IndexReader;
+  beforeAll(async () => {
+    const path = nextPath();
+    await writeIndex(path, series);
+    r = IndexReader.open(path);
+  });
+  const NAMES = ["__name__", "instance", "region", "job", "note", "missing"];
+  const VALUES = [
+    "up",
+    "mem_bytes",
+    "host-1",
+    "host-17",
+    "Zürich",
+    "東京",
+    "node",
+    "",
+    'line1\nline2 "quoted"',
+  ];
+  const REGEXES = [
+    ".*",
+    ".+",
+    "host-1.*",
+    "host-1|host-2|host-3",
+    ".*-edge",
+    "eu-.*|東京",
+    "up|",
+    "(?i)UP",
+    "line1.*",
+    "[a-z]+_.*",
+  ];
+  const TYPES: MatchType[] = ["=", "!=", "=~", "!~"];
+
+  it("selects the same series as MemPostings and brute force", () => {
+    const rand = prng(3);
+    for (let q = 0; q < 300; q++) {
+      const ms = Array.from({ length: randInt(rand, 4) }, () => {
+        const type = TYPES[randInt(rand, 4)];
+        const pool = type.endsWith("~") ? REGEXES : VALUES;
+        return newMatcher(
+          type,
+          NAMES[randInt(rand, NAMES.length)],
+          pool[randInt(rand, pool.length)],
+        );
+      });
+      const got = [...r.select(ms)];
+      expect(got, ms.map(matcherToString).join(", ")).toEqual([...mem.select(ms)]);
+      if (q % 10 === 0) expect(got).toEqual(bruteSelect(series, ms));
+    }
+  });
+
+  it("restricts label names and values to the given series", () => {
+    const rand = prng(4);
+    for (let q = 0; q < 50; q++) {
+      // Both strategies: a few series (decoded one by one) and many (postings overlap).
+      const size = q % 2 === 0 ? 1 + randInt(rand, 5) : 500 + randInt(rand, 2000);
+      const ids = Uint32Array.from(
+        new Set(Array.from({ length: size }, () => randInt(rand, series.length))),
+      ).sort();
+      const names = new Set<string>();
+      const regions = new Set<string>();
+      for (const id of ids) {
+        for (const l of series[id].labels) names.add(l.name);
+        const v = getLabel(series[id].labels, "region");
+        if (v !== "") regions.add(v);
+      }
+      expect(r.labelNames(ids)).toEqual([...names].sort(compareStrings));
+      expect(r.labelValues("region", ids)).toEqual([...regions].sort(compareStrings));
+      expect(r.labelValues("missing", ids)).toEqual([]);
+    }
+  });
+
+  it("throws a BUG error after close", async () => {
+    const p = nextPath();
+    await writeIndex(p, series.slice(0, 10));
+    const closed = IndexReader.open(p);
+    closed.close();
+    expect(() => closed.labels(0)).toThrow(/^BUG: IndexReader used after close/);
+  });
+});
+
+/** The error `IndexReader.open` throws for `bytes`, which must be RD_BLOCK_CORRUPT. */
+function corruptionMessage(bytes: Uint8Array): string {
+  const p = nextPath();
+  writeFileSync(p, bytes);
+  try {
+    IndexReader.open(p);
+  } catch (e) {
+    if (isReddotError(e) && e.code === "RD_BLOCK_CORRUPT" && e.status === 500) {
+      expect(e.message.startsWith(`${p}: `)).toBe(true);
+      expect(e.message).toMatch(/ at offset \d+$/);
+      return e.message;
+    }
+    throw e;
+  }
+  throw new Error("corruption was not detected");
+}
+
+describe("corruption detection", () => {
+  let good = new Uint8Array(0);
+  let tocAt = 0;
+  let offsets: number[] = [];
+  beforeAll(async () => {
+    const path = nextPath();
+    await writeIndex(path, makeSeries(200, 5));
+    good = new Uint8Array(readFileSync(path));
+    tocAt = good.length - 44;
+    offsets = Array.from({ length: 5 }, (_, i) => readU64(good, tocAt + i * 8));
+  });
+  const names = ["symbols", "series", "postings", "label values", "postings offsets"];
+  const flip = (at: number) => {
+    const b = good.slice();
+    b[at] ^= 0x01;
+    return b;
+  };
+
+  it("detects a flipped byte in every section's payload, length and checksum", () => {
+    offsets.forEach((at, i) => {
+      const len = readU32(good, at);
+      const mid = at + 4 + Math.floor(len / 2);
+      expect(corruptionMessage(flip(mid))).toContain(`${names[i]} section checksum mismatch`);
+      expect(corruptionMessage(flip(at + 4 + len))).toContain("checksum mismatch");
+      expect(corruptionMessage(flip(at))).toMatch(/checksum mismatch|overruns/);
+    });
+  });
+
+  it("detects damage to the header, padding, TOC and length", () => {
+    expect(corruptionMessage(flip(0))).toContain("bad magic at offset 0");
+    expect(corruptionMessage(flip(4))).toContain("unsupported version 0 at offset 4");
+    expect(corruptionMessage(flip(6))).toContain("bad header padding");
+    for (let at = tocAt; at < good.length; at++) {
+      expect(corruptionMessage(flip(at))).toContain("TOC checksum mismatch");
+    }
+    let paddingBytes = 0;
+    for (let at = 8; at < tocAt; at++) {
+      if (offsets.some((o) => at >= o && at < o + 4 + readU32(good, o) + 4)) continue;
+      expect(corruptionMessage(flip(at))).toContain("non-zero padding");
+      paddingBytes++;
+    }
+    expect(paddingBytes).toBeGreaterThan(0);
+    expect(corruptionMessage(good.subarray(0, good.length - 1))).toContain("TOC checksum");
+    expect(corruptionMessage(good.subarray(0, 20))).toContain("file too short");
+  });
+
+  it("accepts the untouched file", () => {
+    const p = nextPath();
+    writeFileSync(p, good);
+    expect(IndexReader.open(p).seriesCount).toBe(200);
   });
 });

@@ -12,7 +12,7 @@ import { ENCODING_XOR, xorChunkCount } from "../chunkenc/index.js";
 import { writeIndex } from "../index/index.js";
 import { compareLabels, type Labels } from "../labels.js";
 import type { ChunkMeta } from "../types.js";
-import { ChunkWriter } from "./chunk-file.js";
+import { ChunkWriter } from "./chunk-writer.js";
 import { fsyncDir, yieldToEventLoop } from "./fs-util.js";
 import { type BlockMeta, META_VERSION, writeMeta } from "./meta.js";
 import { isUlid, newUlid } from "./ulid.js";

@@ -7,7 +7,7 @@
  * are encoded before timing, so "write" measures the block writer (chunk
  * files, index, fsyncs), not the XOR encoder.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XorAppender } from "../chunkenc/index.js";
@@ -86,6 +86,12 @@ async function main(): Promise<void> {
     report(
       `size: ${(size / 1e6).toFixed(2)} MB, ${(size / samples).toFixed(3)} bytes/sample ` +
         `(chunks+index+meta)`,
+    );
+
+    const indexBytes = statSync(join(parent, metas[0].ulid, "index")).size;
+    report(
+      `  of which index ${(indexBytes / 1e6).toFixed(2)} MB (${(indexBytes / SERIES).toFixed(0)} B/series), ` +
+        `chunks ${((size - indexBytes) / samples).toFixed(3)} bytes/sample`,
     );
 
     const all = [newMatcher("=~", "__name__", ".+")];

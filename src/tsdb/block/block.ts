@@ -12,7 +12,8 @@ import { IndexReader } from "../index/index.js";
 import type { Labels } from "../labels.js";
 import type { ChunkMeta, Matcher, SampleBuffer } from "../types.js";
 import { CHUNKS_DIR, INDEX_FILE } from "./block-writer.js";
-import { ChunkReader, type RawChunk } from "./chunk-file.js";
+import type { RawChunk } from "./chunk-format.js";
+import { ChunkReader } from "./chunk-reader.js";
 import { mergeRuns, runsAreSorted } from "./merge.js";
 import { type BlockMeta, META_FILE, readMeta } from "./meta.js";
 

@@ -14,7 +14,7 @@ export {
   TMP_DELETION_SUFFIX,
   writeBlock,
 } from "./block-writer.js";
-export { CHUNK_FILE_VERSION, MAX_SEGMENT_BYTES, type RawChunk } from "./chunk-file.js";
+export { CHUNK_FILE_VERSION, MAX_SEGMENT_BYTES, type RawChunk } from "./chunk-format.js";
 export { compactBlocks, SAMPLES_PER_CHUNK, supersededBlocks } from "./compact.js";
 export {
   type BlockCompaction,

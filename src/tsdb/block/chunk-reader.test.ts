@@ -7,10 +7,10 @@ import {
   CHUNK_FILE_HEADER_BYTES,
   CHUNK_FILE_MAGIC,
   CHUNK_FILE_VERSION,
-  ChunkReader,
-  ChunkWriter,
   chunkRef,
-} from "./chunk-file.js";
+} from "./chunk-format.js";
+import { ChunkReader } from "./chunk-reader.js";
+import { ChunkWriter } from "./chunk-writer.js";
 
 let dir: string;
 beforeEach(() => {
@@ -39,6 +39,29 @@ describe("chunk files", () => {
       expect(c.encoding).toBe(i % 3);
       expect(c.data).toEqual(bytes(n, i));
     });
+    r.close();
+  });
+
+  it("reads runs of chunks in batches, across segments and long chunks", async () => {
+    const w = await ChunkWriter.create(dir, 20_000);
+    const sizes = Array.from({ length: 200 }, (_, i) => (i % 17 === 0 ? 3000 : 150 + (i % 7)));
+    const refs = sizes.map((n, i) => w.append(1, bytes(n, i)));
+    await w.finish();
+    expect(w.segments).toBeGreaterThan(2);
+    const r = ChunkReader.open(dir);
+    const got = r.readMany(refs);
+    got.forEach((c, i) => {
+      expect(c.data).toEqual(bytes(sizes[i], i));
+    });
+    // Out of order and repeated refs still come back in the order asked.
+    const picks = [refs[5], refs[3], refs[150], refs[150], refs[0]];
+    expect(r.readMany(picks).map((c) => c.data)).toEqual([
+      bytes(sizes[5], 5),
+      bytes(sizes[3], 3),
+      bytes(sizes[150], 150),
+      bytes(sizes[150], 150),
+      bytes(sizes[0], 0),
+    ]);
     r.close();
   });
 

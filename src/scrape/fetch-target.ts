@@ -52,12 +52,35 @@ export interface FetchOptions {
 }
 
 /** GETs `url` and returns its body as text; rejects with ScrapeFetchError. */
-export function fetchTarget(url: string, opts: FetchOptions): Promise<FetchedBody> {
+export async function fetchTarget(url: string, opts: FetchOptions): Promise<FetchedBody> {
+  const deadline = Date.now() + opts.timeout;
+  try {
+    return await fetchOnce(url, opts, opts.timeout);
+  } catch (e) {
+    if (!(e instanceof RetryableError)) throw e;
+    // A kept-alive connection the server closed just as we reused it: the
+    // request never reached the server, so one retry is safe (Node's http
+    // docs recommend it; Go's client, which Prometheus uses, does the same).
+    const left = deadline - Date.now();
+    if (left <= 0) throw e.reported;
+    return await fetchOnce(url, opts, left);
+  }
+}
+
+/** A reset on a reused keep-alive socket before any response. */
+class RetryableError extends Error {
+  constructor(readonly reported: ScrapeFetchError) {
+    super(reported.message);
+  }
+}
+
+function fetchOnce(url: string, opts: FetchOptions, timeout: number): Promise<FetchedBody> {
   const limit = opts.bodySizeLimit > 0 ? opts.bodySizeLimit : DEFAULT_BODY_SIZE_LIMIT;
   const secure = url.startsWith("https:");
   const get = secure ? https.get : http.get;
   return new Promise<FetchedBody>((resolve, reject) => {
     let settled = false;
+    let responded = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (err: Error | null, body?: FetchedBody) => {
       if (settled) return;
@@ -80,14 +103,11 @@ export function fetchTarget(url: string, opts: FetchOptions): Promise<FetchedBod
         },
       },
       (res) => {
+        responded = true;
         if (res.statusCode !== 200) {
           res.resume();
-          finish(
-            new ScrapeFetchError(
-              `server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ""}`.trimEnd(),
-              "http_status",
-            ),
-          );
+          const status = `${res.statusCode} ${res.statusMessage ?? ""}`.trimEnd();
+          finish(new ScrapeFetchError(`server returned HTTP status ${status}`, "http_status"));
           return;
         }
         const gzip = (res.headers["content-encoding"] ?? "").toLowerCase() === "gzip";
@@ -98,12 +118,8 @@ export function fetchTarget(url: string, opts: FetchOptions): Promise<FetchedBod
           bytes += chunk.length;
           if (bytes > limit) {
             stream.destroy();
-            finish(
-              new ScrapeFetchError(
-                `body size limit exceeded: uncompressed body larger than ${limit} bytes (body_size_limit)`,
-                "body_size",
-              ),
-            );
+            const msg = `body size limit exceeded: uncompressed body larger than ${limit} bytes (body_size_limit)`;
+            finish(new ScrapeFetchError(msg, "body_size"));
             return;
           }
           chunks.push(chunk);
@@ -120,21 +136,17 @@ export function fetchTarget(url: string, opts: FetchOptions): Promise<FetchedBod
         );
       },
     );
-    req.on("error", (e: Error) =>
-      finish(new ScrapeFetchError(`GET ${url}: ${e.message}`, "network")),
-    );
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      const err = new ScrapeFetchError(`GET ${url}: ${e.message}`, "network");
+      const reset = req.reusedSocket && e.code === "ECONNRESET" && !responded;
+      finish(reset ? new RetryableError(err) : err);
+    });
     // A deadline for the whole exchange, not an idle timeout: a slow trickle
     // of bytes must not keep a scrape past its scrape_timeout.
-    timer = setTimeout(
-      () =>
-        finish(
-          new ScrapeFetchError(
-            `scrape timed out: no complete response within ${formatDuration(opts.timeout)} (scrape_timeout)`,
-            "timeout",
-          ),
-        ),
-      opts.timeout,
-    );
+    timer = setTimeout(() => {
+      const msg = `scrape timed out: no complete response within ${formatDuration(opts.timeout)} (scrape_timeout)`;
+      finish(new ScrapeFetchError(msg, "timeout"));
+    }, timeout);
     timer.unref();
   });
 }

@@ -1,10 +1,25 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { tempRepos } from "../config/testing.js";
 import { runValidate } from "./validate.js";
 
-const repos = tempRepos();
-afterAll(() => repos.cleanup());
+const created: string[] = [];
+afterAll(async () => {
+  for (const dir of created) await rm(dir, { recursive: true, force: true });
+});
+
+/** A config repo in a temp directory: relative path → content. */
+async function createRepo(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "reddot-validate-"));
+  created.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
 
 /** A stream that keeps what is written to it. */
 function sink(): { stream: Writable; text: () => string } {
@@ -19,7 +34,7 @@ function sink(): { stream: Writable; text: () => string } {
 }
 
 async function validate(files: Record<string, string>) {
-  const dir = await repos.create(files);
+  const dir = await createRepo(files);
   const stdout = sink();
   const stderr = sink();
   const code = await runValidate(dir, { stdout: stdout.stream, stderr: stderr.stream });
@@ -54,7 +69,7 @@ describe("reddot validate", () => {
   });
 
   it("treats a missing directory as a config error", async () => {
-    const dir = await repos.create({});
+    const dir = await createRepo({});
     const stderr = sink();
     const code = await runValidate(`${dir}/missing`, {
       stdout: sink().stream,

@@ -182,7 +182,15 @@ async function readBounded(
         "split it into several files",
       ),
     );
-  const handle = await open(join(root, rel), "r");
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(join(root, rel), "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    report(entryIssue(rel, `cannot read the file (${code})`));
+    return undefined;
+  }
   try {
     const { size } = await handle.stat();
     if (size > MAX_CONFIG_FILE_BYTES) {

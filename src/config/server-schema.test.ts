@@ -150,3 +150,11 @@ log:
     expect(loaded.server.storage.retentionMs).toBe(15 * 86_400_000);
   });
 });
+
+describe("empty values", () => {
+  it("reads a key with no value as absent, so a section with everything commented out is defaults", async () => {
+    const text = "storage:\n  # retention: 30d\nlog:\n  level:\n";
+    const loaded = await loadConfigDir(await repo({ "reddot.yaml": text }));
+    expect(loaded.server).toEqual(defaultServerConfig());
+  });
+});

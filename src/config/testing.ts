@@ -1,6 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type ConfigIssue, isConfigError } from "./issues.js";
+import { loadConfigDir } from "./loader.js";
 
 /** Creates config repos in temp directories for tests, and removes them all afterwards. */
 export interface TempRepos {
@@ -27,4 +29,15 @@ export function tempRepos(): TempRepos {
       for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Loads the repo at `dir`, which must be invalid, and returns its issues; throws if it loads. */
+export async function configIssuesOf(dir: string): Promise<readonly ConfigIssue[]> {
+  try {
+    await loadConfigDir(dir);
+  } catch (e) {
+    if (isConfigError(e)) return e.issues;
+    throw e;
+  }
+  throw new Error(`expected ${dir} to be an invalid config repo`);
 }

@@ -19,7 +19,7 @@ import { unknownNameHint } from "./suggest.js";
 export interface YamlFile {
   /** Path relative to the config directory, `/`-separated. */
   readonly file: string;
-  /** The document as plain data (`null` for an empty file). */
+  /** The document as plain data (`null` for an empty file), null map entries dropped. */
   readonly data: unknown;
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
@@ -61,7 +61,7 @@ export function parseYamlFile(
   let data: unknown = null;
   if (usable) {
     try {
-      data = doc.toJS({ maxAliasCount: 100 });
+      data = dropNullEntries(doc.toJS({ maxAliasCount: 100 }));
     } catch (e) {
       // toJS throws on alias bombs and unresolvable aliases: input errors, not bugs.
       if (!(e instanceof Error)) throw e;
@@ -226,4 +226,18 @@ function hintOf(iss: z.core.$ZodIssue): string | undefined {
     return `quote it to make it a string: "${String(iss.input)}"`;
   }
   return undefined;
+}
+
+/**
+ * Drops map entries whose value is null, at any depth: `storage:` with every
+ * key under it commented out means "defaults", as an absent key does (Go's
+ * YAML decoder, and so Prometheus, reads such a key as unset too). Entries of
+ * lists are kept, so `targets: [~]` is still reported.
+ */
+export function dropNullEntries(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(dropNullEntries);
+  if (typeof data !== "object" || data === null) return data;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) if (v !== null) out[k] = dropNullEntries(v);
+  return out;
 }

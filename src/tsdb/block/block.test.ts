@@ -251,6 +251,25 @@ describe("corruption", () => {
     );
   });
 
+  it("names the block and chunk when chunk bytes do not decode", async () => {
+    // A chunk with a valid checksum that claims 5 samples and holds none.
+    const labels = labelsFromRecord({ __name__: "x" });
+    const bad = { mint: 1, maxt: 5, data: Uint8Array.of(0, 5) };
+    const meta = await writeBlock(parent, {
+      minTime: 0,
+      maxTime: 10,
+      series: [{ labels, chunks: [bad] }],
+    });
+    const dir = join(parent, meta.ulid);
+    const [s] = openBlock(dir).select(ALL, 0, 10);
+    expect(() => s.samples(0, 10)).toThrow(
+      expect.objectContaining({
+        code: "RD_BLOCK_CORRUPT",
+        message: expect.stringContaining(`${join(dir, "chunks")}: chunk ref ${s.chunks[0].ref}:`),
+      }),
+    );
+  });
+
   it("names meta.json when it is bad", async () => {
     const meta = await writeBlock(parent, {
       minTime: START,

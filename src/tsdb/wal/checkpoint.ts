@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { walIoError } from "./errors.js";
 import { checkpointName, segmentName } from "./format.js";
 import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
-import { checkContiguous, checkpointFiles } from "./replay.js";
 import { listWalDir, SegmentSequence, syncDir } from "./segment-file.js";
 import { scanSegment } from "./segment-reader.js";
+import { checkContiguous, checkpointFiles } from "./wal-dir.js";
 
 /** Samples per record written to a checkpoint. */
 const SAMPLES_PER_RECORD = 8192;

@@ -5,6 +5,7 @@
  */
 export { isWalCorruptionError, WalCorruptionError } from "./errors.js";
 export { DEFAULT_SEGMENT_SIZE, RecordType, WAL_FORMAT_VERSION } from "./format.js";
+export type { ReplayProgress, ReplayStats, WalOptions, WalStats } from "./options.js";
 export {
   type DecodedRecord,
   decodeRecord,
@@ -12,10 +13,4 @@ export {
   encodeSeriesRecord,
   type SeriesEntry,
 } from "./records.js";
-export {
-  type ReplayProgress,
-  type ReplayStats,
-  Wal,
-  type WalOptions,
-  type WalStats,
-} from "./wal.js";
+export { Wal } from "./wal.js";

@@ -108,33 +108,13 @@ describe("decodeRecord on bytes written from docs/formats/wal.md", () => {
 
   it("decodes the documented samples example", () => {
     // count 2; first ref 300; first t 1000 (zigzag 2000 = d0 0f);
-    // sample 0: dref 0, dt 0, 1.0; sample 1: dref +1 (02), dt -1 (01), stale NaN
+    // deltas: sample 0 (0, 0), sample 1 (ref +1 = 02, t -1 = 01); values: 1.0, stale NaN
+    // biome-ignore format: one row per field group
     const payload = Uint8Array.of(
-      0x02,
-      0xac,
-      0x02,
-      0xd0,
-      0x0f,
-      0x00,
-      0x00,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0xf0,
-      0x3f,
-      0x02,
-      0x01,
-      0x02,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0xf0,
-      0x7f,
+      0x02, 0xac, 0x02, 0xd0, 0x0f,
+      0x00, 0x00, 0x02, 0x01,
+      0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
+      0x02, 0, 0, 0, 0, 0, 0xf0, 0x7f,
     );
     const dec = decodeRecord(2, payload);
     if (dec.type !== "samples") throw new Error("wrong type");

@@ -84,8 +84,9 @@ function putString(buf: Buffer, pos: number, s: string): number {
 /**
  * Encodes samples `[0, n)` of the caller's arrays: uvarint count, uvarint first
  * ref, zigzag first timestamp, then per sample zigzag deltas of ref and time
- * against the first sample and the value's 8 IEEE-754 bytes, copied bit for bit
- * (stale markers and other NaN payloads survive). Timestamps are integer ms.
+ * against the first sample, then the n values as 8 IEEE-754 bytes each, copied
+ * bit for bit (stale markers and other NaN payloads survive). The values form
+ * one block so that both directions copy them in one go. Timestamps are integer ms.
  */
 export function encodeSamplesRecord(
   refs: Uint32Array,
@@ -105,22 +106,20 @@ export function encodeSamplesRecord(
   if (!Number.isSafeInteger(baseT)) throw bug("sample timestamp is not an integer", { t: baseT });
   pos = putUvarint(buf, pos, baseRef);
   pos = putVarint(buf, pos, baseT);
-  const vb = new Uint8Array(vs.buffer, vs.byteOffset, n * 8);
-  // Fast path: one pass, no per-sample allocation.
+  // Fast path: one pass over the deltas, then one copy of the value block.
   for (let i = 0; i < n; i++) {
     const dt = ts[i] - baseT;
     if (!Number.isSafeInteger(dt)) throw bug("sample timestamp is not an integer", { t: ts[i] });
     pos = putVarint(buf, pos, refs[i] - baseRef);
     pos = putVarint(buf, pos, dt);
-    const o = i * 8;
-    if (LITTLE_ENDIAN) {
-      for (let k = 0; k < 8; k++) buf[pos + k] = vb[o + k];
-    } else {
-      for (let k = 0; k < 8; k++) buf[pos + k] = vb[o + 7 - k];
-    }
-    pos += 8;
   }
-  return copyOut(buf, pos);
+  const vb = new Uint8Array(vs.buffer, vs.byteOffset, n * 8);
+  if (LITTLE_ENDIAN) {
+    buf.set(vb, pos);
+  } else {
+    for (let o = 0; o < n * 8; o += 8) for (let k = 0; k < 8; k++) buf[pos + o + k] = vb[o + 7 - k];
+  }
+  return copyOut(buf, pos + n * 8);
 }
 
 /**
@@ -172,22 +171,22 @@ function decodeSamples(payload: Uint8Array): DecodedRecord {
   const ts = new Float64Array(n);
   const vs = new Float64Array(n);
   if (n > 0) {
-    const vb = new Uint8Array(vs.buffer);
     const baseRef = r.uvarint();
     const baseT = r.varint();
-    // Fast path: one pass into preallocated typed arrays.
+    // Fast path: one pass into preallocated typed arrays, one copy of the values.
     for (let i = 0; i < n; i++) {
       const ref = baseRef + r.varint();
       if (ref < 0 || ref > MAX_REF) throw r.fail(`sample ref ${ref} is not a u32`);
       refs[i] = ref;
       ts[i] = baseT + r.varint();
-      const p = r.take(8);
-      const o = i * 8;
-      if (LITTLE_ENDIAN) {
-        for (let k = 0; k < 8; k++) vb[o + k] = payload[p + k];
-      } else {
-        for (let k = 0; k < 8; k++) vb[o + 7 - k] = payload[p + k];
-      }
+    }
+    const p = r.take(n * 8);
+    const vb = new Uint8Array(vs.buffer);
+    if (LITTLE_ENDIAN) {
+      vb.set(payload.subarray(p, p + n * 8));
+    } else {
+      for (let o = 0; o < n * 8; o += 8)
+        for (let k = 0; k < 8; k++) vb[o + 7 - k] = payload[p + o + k];
     }
   }
   if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);

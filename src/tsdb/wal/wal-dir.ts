@@ -1,13 +1,14 @@
 /**
- * Reading a whole WAL directory in replay order: the latest checkpoint's
- * segments, then the segments after it. Only the very last segment may have a
- * torn tail; a gap in the numbering is corruption (records would be missing).
+ * The WAL directory as a whole: cleanup at open, and reading in replay order
+ * (the latest checkpoint's segments, then the segments after it). Only the very
+ * last segment may have a torn tail; a gap in the numbering is corruption
+ * (records would be missing).
  */
-import { stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { WalCorruptionError, walIoError } from "./errors.js";
 import { checkpointName, segmentName } from "./format.js";
-import { listWalDir } from "./segment-file.js";
+import { listWalDir, syncDir } from "./segment-file.js";
 import { type ScanOptions, scanSegment } from "./segment-reader.js";
 
 /** What reading a directory found. */
@@ -20,6 +21,38 @@ export interface ReplayDirResult {
   repaired: boolean;
   /** The last segment held only a torn header and was deleted. */
   removedLast: boolean;
+}
+
+/**
+ * Creates `dir` if missing and removes what an interrupted checkpoint left
+ * behind: its temp dir, checkpoints older than the newest, segments the newest
+ * covers. Returns the oldest remaining segment and the index of the next one
+ * to create (`first === next` when there is none).
+ */
+export async function prepareWalDir(dir: string): Promise<{ first: number; next: number }> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw walIoError("create directory", dir, e);
+  }
+  const ls = await listWalDir(dir);
+  const cp = ls.checkpoints.at(-1) ?? -1;
+  const stale = [
+    ...ls.checkpointTmps,
+    ...ls.checkpoints.filter((c) => c < cp).map(checkpointName),
+    ...ls.segments.filter((s) => s <= cp).map(segmentName),
+  ];
+  for (const name of stale) {
+    try {
+      await rm(join(dir, name), { recursive: true, force: true });
+    } catch (e) {
+      throw walIoError("remove leftover", join(dir, name), e);
+    }
+  }
+  if (stale.length > 0) await syncDir(dir);
+  const segs = ls.segments.filter((s) => s > cp);
+  const next = Math.max(segs.at(-1) ?? 0, cp, 0) + 1;
+  return { first: segs[0] ?? next, next };
 }
 
 /** Files of a WAL directory in replay order; the last entry is the live tail (or none). */

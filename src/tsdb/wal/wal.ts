@@ -7,66 +7,22 @@
  * of a torn tail), without its 32 KiB pages: a record is one frame, whole in
  * one segment, so reading needs no reassembly.
  */
-import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { bug, ReddotError } from "../../lib/errors.js";
+import { bug } from "../../lib/errors.js";
 import { runCheckpoint } from "./checkpoint.js";
-import { checkpointName, DEFAULT_SEGMENT_SIZE, MIN_SEGMENT_SIZE, segmentName } from "./format.js";
+import { DEFAULT_SEGMENT_SIZE, segmentName } from "./format.js";
+import {
+  checkWalOptions,
+  type ReplayProgress,
+  type ReplayStats,
+  type WalOptions,
+  type WalStats,
+} from "./options.js";
 import { type DecodedRecord, decodeRecord } from "./records.js";
-import { replayDir } from "./replay.js";
-import { checkEncodedRecord, listWalDir, SegmentSequence, syncDir } from "./segment-file.js";
+import { checkEncodedRecord, SegmentSequence } from "./segment-file.js";
 import { scanSegment } from "./segment-reader.js";
-
-/** How to open a WAL. */
-export interface WalOptions {
-  /** The WAL directory (normally `<data>/wal`); created when missing. */
-  dir: string;
-  /** Rotate to a new segment before a record would push it past this many bytes. Default 128 MiB. */
-  segmentSize?: number;
-  /**
-   * When to fsync: before each `log()` resolves (group commit: one fsync per
-   * batch of waiters), every `fsyncIntervalMs`, or never (tests, tmpfs).
-   */
-  fsync: "always" | "interval" | "never";
-  /** Period of the "interval" policy in ms. Default 1000. */
-  fsyncIntervalMs?: number;
-}
-
-/** What a replay read. */
-export interface ReplayStats {
-  records: number;
-  /** Series definitions delivered. */
-  series: number;
-  /** Samples delivered. */
-  samples: number;
-  /** Bytes of segment files read. */
-  bytes: number;
-  /** Segment files read, checkpoint segments included. */
-  segments: number;
-  tornTailsRepaired: number;
-  durationMs: number;
-}
-
-/** Replay progress: `segment` of `segments` files, `bytes` of `totalBytes` read. */
-export interface ReplayProgress {
-  segment: number;
-  segments: number;
-  bytes: number;
-  totalBytes: number;
-}
-
-/** Counters of a Wal since it was opened. */
-export interface WalStats {
-  /** Bytes written to segment files, headers included. */
-  readonly bytesWritten: number;
-  /** fsync calls on segment files. */
-  readonly fsyncs: number;
-  /** Records written. */
-  readonly records: number;
-  /** Torn tails cut off by replay or by the check before the first write. */
-  readonly tornTailsRepaired: number;
-}
+import { prepareWalDir, replayDir } from "./wal-dir.js";
 
 interface RecordsEntry {
   kind: "records";
@@ -129,33 +85,9 @@ export class Wal {
    * the existing ones, created by the first `log()` or `cut()`.
    */
   static async open(opts: WalOptions): Promise<Wal> {
-    const size = opts.segmentSize ?? DEFAULT_SEGMENT_SIZE;
-    if (!Number.isInteger(size) || size < MIN_SEGMENT_SIZE || size > 0xffff_ffff) {
-      throw new ReddotError(
-        "RD_WAL_OPTIONS",
-        500,
-        `wal.segmentSize: got ${size}; want an integer from ${MIN_SEGMENT_SIZE} to 4294967295`,
-      );
-    }
-    const ms = opts.fsyncIntervalMs ?? 1000;
-    if (!(ms > 0)) {
-      throw new ReddotError("RD_WAL_OPTIONS", 500, `wal.fsyncIntervalMs: got ${ms}; want > 0`);
-    }
-    await mkdir(opts.dir, { recursive: true });
-    const ls = await listWalDir(opts.dir);
-    const cp = ls.checkpoints.at(-1) ?? -1;
-    // A crash during checkpoint() may leave its temp dir, the previous
-    // checkpoint or folded segments: the newest finished checkpoint wins.
-    const stale = [
-      ...ls.checkpointTmps,
-      ...ls.checkpoints.filter((c) => c < cp).map(checkpointName),
-      ...ls.segments.filter((s) => s <= cp).map(segmentName),
-    ];
-    for (const name of stale) await rm(join(opts.dir, name), { recursive: true, force: true });
-    if (stale.length > 0) await syncDir(opts.dir);
-    const segs = ls.segments.filter((s) => s > cp);
-    const next = Math.max(segs.at(-1) ?? 0, cp, 0) + 1;
-    return new Wal(opts.dir, opts, segs[0] ?? next, next);
+    checkWalOptions(opts);
+    const { first, next } = await prepareWalDir(opts.dir);
+    return new Wal(opts.dir, opts, first, next);
   }
 
   /** Counters since open (a snapshot). */
@@ -173,7 +105,10 @@ export class Wal {
    * Resolves once they were handed to the OS with write(2), and fsynced when the
    * policy is "always". Calls that arrive while a write is in flight are batched
    * into the next one (one write, one fsync). Order across calls is kept.
-   * A rejection is sticky: the WAL then fails every later call.
+   * The arrays are read when the batch is written: do not modify them before
+   * the promise settles. A rejection is sticky: the WAL then fails every later
+   * call (the file state after a failed write or fsync is unknown); records of
+   * a rejected call may or may not be in the log.
    */
   log(records: readonly Uint8Array[]): Promise<void> {
     if (this.closed) return Promise.reject(bug("Wal.log after close()", { dir: this.dir }));

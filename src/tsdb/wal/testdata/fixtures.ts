@@ -6,13 +6,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STALE_NAN } from "../../sample.js";
+import type { WalOptions } from "../options.js";
 import {
   type DecodedRecord,
   decodeRecord,
   encodeSamplesRecord,
   encodeSeriesRecord,
 } from "../records.js";
-import { Wal, type WalOptions } from "../wal.js";
+import { Wal } from "../wal.js";
 
 /** Record `i` of the test stream: every 5th is a series record, the rest samples (one stale). */
 export function makeRecord(i: number): Uint8Array {

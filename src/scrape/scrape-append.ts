@@ -5,6 +5,8 @@
  * sample_limit (exceeding either fails the whole scrape), and staleness
  * tracking. The raw-series cache makes an unchanged line cost one lookup.
  */
+
+import type { ScrapeEntry } from "../ingest/index.js";
 import {
   type Appender,
   type Label,
@@ -17,16 +19,11 @@ import {
 import type { CompiledRelabel } from "./relabel.js";
 import type { CacheEntry, ScrapeCache } from "./scrape-cache.js";
 
-/** One parsed sample, as src/ingest's exposition parser returns it. */
-export interface ScrapedEntry {
-  /** Sorted labels including `__name__`. */
-  readonly labels: Labels;
-  readonly value: number;
-  /** Milliseconds, when the exposition gave one. */
-  readonly timestamp?: number;
-  /** Raw series text before the value; equal text means equal labels. */
-  readonly key: string;
-}
+/**
+ * One parsed sample: src/ingest's ScrapeEntry. Its labels are built lazily,
+ * so they are read only on a cache miss; its key is the raw series text.
+ */
+export type ScrapedEntry = ScrapeEntry;
 
 /** How a target's samples are labelled and limited. */
 export interface AppendOptions {
@@ -83,7 +80,8 @@ export function appendScrape(
     let ce = cache.entries.get(e.key);
     if (ce === undefined) {
       ce = resolve(e.labels, opts, counts);
-      cache.entries.set(e.key, ce);
+      // The key is a slice of the scrape body; a copy keeps the body collectable.
+      cache.entries.set(` ${e.key}`.slice(1), ce);
       if (ce.labels !== null) counts.seriesAdded++;
     }
     ce.lastIter = iter;
@@ -93,8 +91,7 @@ export function appendScrape(
       over = true;
       continue;
     }
-    // A timestamp equal to the scrape time is what the parser fills in by default.
-    const explicit = opts.honorTimestamps && e.timestamp !== undefined && e.timestamp !== ts;
+    const explicit = opts.honorTimestamps && e.timestamp !== undefined;
     ce.ref = app.append(ce.ref, ce.labels, explicit ? (e.timestamp as number) : ts, e.value);
     // Series with explicit timestamps are left out of staleness, as in Prometheus.
     if (!explicit) cache.cur.set(ce.labelsKey, ce);

@@ -1,7 +1,11 @@
 /**
  * Test helpers for src/scrape (imported by tests only): an in-memory
- * Appendable that records what each commit wrote, and a condition poller.
+ * Appendable that records what each commit wrote, a real HTTP exporter whose
+ * answer tests change, and a condition poller.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import {
   type Appendable,
   type Appender,
@@ -11,6 +15,7 @@ import {
   labelsKey,
   labelsToString,
 } from "../storage/index.js";
+import type { ScrapeConfig } from "./types.js";
 
 /** One committed sample. */
 export interface RecordedSample {
@@ -91,4 +96,87 @@ export async function waitFor(what: string, cond: () => boolean, ms = 10_000): P
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** What a TestExporter serves; tests change it between scrapes. */
+export interface Served {
+  body: string;
+  contentType: string;
+  status: number;
+  /** Milliseconds before answering. */
+  delay: number;
+  gzip: boolean;
+}
+
+/** A real HTTP server on 127.0.0.1 serving `served` at every path. */
+export class TestExporter {
+  readonly served: Served = {
+    body: "m 1\n",
+    contentType: "text/plain; version=0.0.4",
+    status: 200,
+    delay: 0,
+    gzip: false,
+  };
+  /** Request paths and headers, in arrival order. */
+  readonly requests: { url: string; headers: http.IncomingHttpHeaders }[] = [];
+  /** Responses fully written. */
+  responses = 0;
+  private readonly server: http.Server;
+  private port = 0;
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      this.requests.push({ url: req.url ?? "", headers: req.headers });
+      const s = { ...this.served };
+      const answer = () => {
+        const body = s.gzip ? gzipSync(s.body) : Buffer.from(s.body);
+        const headers: http.OutgoingHttpHeaders = { "Content-Type": s.contentType };
+        if (s.gzip) headers["Content-Encoding"] = "gzip";
+        res.writeHead(s.status, headers);
+        res.end(body, () => this.responses++);
+      };
+      if (s.delay > 0) setTimeout(answer, s.delay);
+      else answer();
+    });
+  }
+
+  /** `host:port` once started. */
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * A scrape config for tests: one job scraping `targets` every 100 ms. The
+ * timeout is the whole interval so a loaded test machine does not fail scrapes
+ * of a local server that answers in microseconds.
+ */
+export function testJob(targets: string[], c: Partial<ScrapeConfig> = {}): ScrapeConfig {
+  return {
+    jobName: "test",
+    scrapeInterval: 100,
+    scrapeTimeout: 100,
+    metricsPath: "/metrics",
+    scheme: "http",
+    params: {},
+    honorLabels: false,
+    honorTimestamps: true,
+    staticConfigs: [{ targets, labels: {} }],
+    relabelConfigs: [],
+    metricRelabelConfigs: [],
+    sampleLimit: 0,
+    labelLimit: 0,
+    bodySizeLimit: 0,
+    ...c,
+  };
 }

@@ -33,8 +33,6 @@ class DecodeState {
   readonly total: number;
   /** Samples decoded so far. */
   read = 0;
-  /** Set once a sample past `maxt` was seen: later ones cannot match either. */
-  done = false;
   /** Bit reader: next byte to load; the low `n` bits of `acc` are unread. */
   p = 2;
   acc = 0;
@@ -88,7 +86,6 @@ function decodeRun(
     i = 1;
     if (s.t > maxt) {
       s.read = i;
-      s.done = true;
       return k;
     }
     if (s.t >= mint) {
@@ -208,7 +205,7 @@ function decodeRun(
       throw corruptChunk(`truncated at sample ${i} of ${s.total}, ${len} bytes`);
     }
     if (t > maxt) {
-      s.done = true;
+      // Timestamps increase: nothing later can match. The state stays consistent.
       i++;
       break;
     }

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   Block,
@@ -7,7 +7,9 @@ import {
   cleanupTmpDirs,
   compactBlocks,
   deleteBlock,
+  listBlockDirs,
   planCompaction,
+  supersededBlocks,
   writeBlock,
 } from "./block/index.js";
 import { DbQuerier, type DbQuerier as DbQuerierT, type PendingCut } from "./db-querier.js";
@@ -336,11 +338,18 @@ function sortBlocks(blocks: Block[]): Block[] {
   );
 }
 
+/**
+ * Opens every block. Inputs of a compaction that completed just before a
+ * crash (their sources all live on in a higher-level block) are deleted.
+ */
 async function loadBlocks(dir: string): Promise<Block[]> {
-  const blocks: Block[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(entry.name)) continue;
-    blocks.push(Block.open(join(dir, entry.name)));
+  let blocks: Block[] = [];
+  for (const name of await listBlockDirs(dir)) blocks.push(Block.open(join(dir, name)));
+  const superseded = new Set(supersededBlocks(blocks.map((b) => b.meta)).map((m) => m.ulid));
+  for (const b of blocks.filter((x) => superseded.has(x.meta.ulid))) {
+    b.close();
+    await deleteBlock(b.dir);
   }
+  blocks = blocks.filter((b) => !superseded.has(b.meta.ulid));
   return sortBlocks(blocks);
 }

@@ -114,7 +114,11 @@ export class BitWriter {
   }
 }
 
-/** Reads bits written by `BitWriter`; throws RD_CORRUPT_CHUNK past the end. */
+/**
+ * Reads bits written by `BitWriter`; throws RD_CORRUPT_CHUNK past the end.
+ * The general-purpose reader (tests, format checks, future encodings); the XOR
+ * decoder keeps its reader state in locals instead (xor-read.ts) for speed.
+ */
 export class BitReader {
   private readonly data: Uint8Array;
   /** Next byte of `data` to load into the accumulator. */

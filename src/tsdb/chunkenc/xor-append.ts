@@ -34,7 +34,7 @@ const EXPECTED_SAMPLES = 120;
 const SIZE_AT = 6;
 
 /** `leading` before the first XOR window is set: larger than any real count (<= 31). */
-export const NO_WINDOW = 0xff;
+const NO_WINDOW = 0xff;
 
 const TWO_32 = 4294967296;
 
@@ -47,7 +47,8 @@ function ctz32(x: number): number {
 /**
  * Appends samples to one XOR chunk. Timestamps are int64 milliseconds in JS
  * numbers (safe integers), strictly increasing; values are float64, kept bit
- * for bit. Allocation happens only when the byte buffer doubles.
+ * for bit. Appending allocates nothing per sample: the buffer starts at 64
+ * bytes, is resized once at sample SIZE_AT and doubles only past that estimate.
  */
 export class XorAppender {
   private readonly w = new BitWriter();

@@ -89,6 +89,30 @@ describe("appendScrape", () => {
     });
   });
 
+  it("a cached line costs no label work: its labels are not even read", async () => {
+    const store = new MemoryAppendable();
+    const cache = new ScrapeCache();
+    const o = opts({ relabel: [{ sourceLabels: ["__name__"], regex: "drop_me", action: "drop" }] });
+    await scrape(store, cache, [entry("a", { x: "1" }, 1), entry("drop_me", {}, 2)], 1000, o);
+    const untouchable = (e: ScrapedEntry): ScrapedEntry => ({
+      key: e.key,
+      value: e.value + 1,
+      get labels(): never {
+        throw new Error(`labels of ${e.key} read on a cache hit`);
+      },
+    });
+    const second = [entry("a", { x: "1" }, 0), entry("drop_me", {}, 0)].map(untouchable);
+    expect(await scrape(store, cache, second, 2000, o)).toEqual({
+      scraped: 2,
+      postRelabel: 1,
+      seriesAdded: 0,
+    });
+    expect(store.samples.map((s) => [s.series, s.t, s.v])).toEqual([
+      ['a{instance="h:9100", job="node", x="1"}', 1000, 1],
+      ['a{instance="h:9100", job="node", x="1"}', 2000, 1],
+    ]);
+  });
+
   it("honor_labels false: conflicting scraped labels become exported_*", async () => {
     const store = new MemoryAppendable();
     const e = entry("m", { job: "pushed", instance: "other", exported_job: "taken" }, 1);

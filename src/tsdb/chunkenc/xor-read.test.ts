@@ -60,4 +60,12 @@ describe("decodeXorInto", () => {
       decodeXorInto(empty, -Infinity, Infinity, new Float64Array(0), new Float64Array(0), 0),
     ).toBe(0);
   });
+
+  it("ignores bytes after the last sample (Prometheus < 3.0 padded a zero byte)", () => {
+    const padded = new Uint8Array(bytes.length + 1);
+    padded.set(bytes);
+    expect(decodeRange(padded, -Infinity, Infinity)).toEqual(
+      decodeRange(bytes, -Infinity, Infinity),
+    );
+  });
 });

@@ -111,6 +111,8 @@ describe("index file round trip", () => {
       /^BUG: writeIndex: series not in strictly ascending/,
     );
     await expect(writeIndex(nextPath(), [a, a])).rejects.toThrow(/BUG/);
+    const surrogate = { labels: labelsFromRecord({ a: "\ud800" }), chunks: [] };
+    await expect(writeIndex(nextPath(), [surrogate])).rejects.toThrow(/BUG: .*not valid Unicode/);
     const badChunk = { labels: a.labels, chunks: [{ mint: 10, maxt: 5, ref: 0 }] };
     await expect(writeIndex(nextPath(), [badChunk])).rejects.toThrow(
       /BUG: writeIndex: invalid chunk meta/,

@@ -123,9 +123,6 @@ function checkLabels(labels: Labels): void {
     if (name === "" || value === "" || !ordered) {
       throw bug("writeIndex: malformed label set", { labels: labelsToString(labels) });
     }
-    if (LONE_SURROGATE.test(name) || LONE_SURROGATE.test(value)) {
-      throw bug("writeIndex: label is not valid Unicode", { labels: labelsToString(labels) });
-    }
   }
 }
 
@@ -163,6 +160,9 @@ function collect(input: Iterable<{ labels: Labels; chunks: readonly ChunkMeta[] 
   const ref = (s: string): number => {
     let r = intern.get(s);
     if (r === undefined) {
+      // Checked once per distinct string: UTF-8 cannot hold a lone surrogate,
+      // and replacing it would merge distinct symbols.
+      if (LONE_SURROGATE.test(s)) throw bug("writeIndex: string is not valid Unicode", { s });
       r = strings.length;
       strings.push(s);
       intern.set(s, r);

@@ -1,8 +1,9 @@
 /**
  * Set operations on postings lists: strictly ascending Uint32Array lists of
- * series ids. All functions are pure: they never modify their inputs and always
- * return a fresh array (never a view of an input), so callers may pass views
- * that are only valid for the duration of the call.
+ * series ids. All functions are pure: they never modify their inputs and
+ * return arrays that share no memory with them (possibly a view of a somewhat
+ * larger fresh buffer), so callers may pass views that are only valid for the
+ * duration of the call.
  *
  * Two-list steps are merges; when one list is much longer than the other, the
  * longer one is searched with galloping (exponential then binary search), which
@@ -12,6 +13,15 @@
 
 /** Shared empty result; a zero-length array cannot be mutated. */
 const EMPTY = new Uint32Array(0);
+
+/**
+ * The first `n` entries of `buf` (a buffer this module allocated). Trimming
+ * copies, and on large arrays the fresh pages cost more than the copy, so a
+ * view is returned unless more than half of `buf` would be wasted.
+ */
+function firstN(buf: Uint32Array, n: number): Uint32Array {
+  return n * 2 >= buf.length ? buf.subarray(0, n) : buf.slice(0, n);
+}
 
 /** Above this length ratio a two-list step gallops through the longer list. */
 const GALLOP_RATIO = 16;
@@ -92,7 +102,7 @@ export function intersect(lists: readonly Uint32Array[]): Uint32Array {
   for (let i = 2; i < sorted.length && n > 0; i++) {
     n = intersectInto(acc.subarray(0, n), sorted[i], acc);
   }
-  return acc.slice(0, n);
+  return firstN(acc, n);
 }
 
 /** Merges two sorted lists, dropping duplicates. */
@@ -115,7 +125,7 @@ function union2(a: Uint32Array, b: Uint32Array): Uint32Array {
   }
   while (i < a.length) out[k++] = a[i++];
   while (j < b.length) out[k++] = b[j++];
-  return k === out.length ? out : out.slice(0, k);
+  return firstN(out, k);
 }
 
 /** Union of many lists through a bitmap over [0, max]; cheap when ids are dense. */
@@ -155,7 +165,7 @@ function unionSort(lists: readonly Uint32Array[], total: number): Uint32Array {
   all.sort(); // typed arrays sort numerically
   let n = 0;
   for (let i = 0; i < all.length; i++) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
-  return n === all.length ? all : all.slice(0, n);
+  return firstN(all, n);
 }
 
 /**
@@ -211,5 +221,5 @@ export function subtract(a: Uint32Array, b: Uint32Array): Uint32Array {
       if (j >= b.length || b[j] !== x) out[k++] = x;
     }
   }
-  return k === out.length ? out : out.slice(0, k);
+  return firstN(out, k);
 }

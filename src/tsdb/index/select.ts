@@ -34,24 +34,24 @@ function lowerBound(values: readonly string[], s: string): number {
 }
 
 /**
- * Union of the postings of the values of `m.name` that the positive half of
- * `m` accepts (`want` true: the regex or equality as written) or rejects
- * (`want` false). Uses the matcher's shape to avoid scanning every value.
+ * The postings lists of the values of `m.name` that the positive half of `m`
+ * accepts (`want` true: the regex or equality as written) or rejects (`want`
+ * false). Uses the matcher's shape to avoid scanning every value. Lists may be
+ * empty; their union is the answer.
  */
-function postingsForValues(src: PostingsSource, m: Matcher, want: boolean): Uint32Array {
+function valueLists(src: PostingsSource, m: Matcher, want: boolean): Uint32Array[] {
   const shape = matcherShape(m);
   const name = m.name;
   const lists: Uint32Array[] = [];
   if (want && shape.kind === "set") {
     // Fast path: look the listed values up directly ("" has no postings).
     for (const v of shape.values) if (v !== "") lists.push(src.get(name, v));
-    return union(lists);
+    return lists;
   }
   if (shape.kind === "all" || shape.kind === "nonEmpty") {
     // Every stored value is non-empty, so both accept all of them.
-    if (!want) return new Uint32Array(0);
-    for (const v of src.labelValues(name)) lists.push(src.get(name, v));
-    return union(lists);
+    if (want) for (const v of src.labelValues(name)) lists.push(src.get(name, v));
+    return lists;
   }
   const values = src.labelValues(name);
   if (want && shape.kind === "prefix") {
@@ -60,12 +60,42 @@ function postingsForValues(src: PostingsSource, m: Matcher, want: boolean): Uint
       if (!values[i].startsWith(shape.prefix)) break;
       lists.push(src.get(name, values[i]));
     }
-    return union(lists);
+    return lists;
   }
   // m.matches(v) is the positive test for =, =~ and its negation for !=, !~.
   const flip = isNegative(m);
   for (const v of values) if ((m.matches(v) !== flip) === want) lists.push(src.get(name, v));
-  return union(lists);
+  return lists;
+}
+
+/** Total length of `lists`. */
+function total(lists: readonly Uint32Array[]): number {
+  let n = 0;
+  for (const l of lists) n += l.length;
+  return n;
+}
+
+/**
+ * True when combining a running result of `size` ids with each list of `lists`
+ * separately is cheaper than building their union first: each step then costs
+ * about `size` (galloping through the list), against `total(lists)` for the union.
+ */
+function perList(size: number, lists: readonly Uint32Array[]): boolean {
+  return lists.length === 1 || size * lists.length * 4 < total(lists);
+}
+
+/** `acc ∩ (∪ lists)`, using A ∩ (B ∪ C) = (A ∩ B) ∪ (A ∩ C) when `acc` is small. */
+function intersectWith(acc: Uint32Array, lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 1) return intersect([acc, lists[0]]);
+  if (!perList(acc.length, lists)) return intersect([acc, union(lists)]);
+  return union(lists.map((l) => intersect([acc, l])));
+}
+
+/** `acc \ (∪ lists)`, one list at a time when `acc` is small. */
+function subtractAll(acc: Uint32Array, lists: readonly Uint32Array[]): Uint32Array {
+  if (!perList(acc.length, lists)) return subtract(acc, union(lists));
+  for (const l of lists) acc = subtract(acc, l);
+  return acc;
 }
 
 /**
@@ -84,34 +114,43 @@ function postingsForValues(src: PostingsSource, m: Matcher, want: boolean): Uint
  *
  * A matcher that accepts "" also selects series lacking the label, so it can
  * only remove series; when every matcher accepts "", the intersection starts
- * from all series. Intersections run before subtractions, smallest list first.
+ * from all series. Intersections run before subtractions, the matcher with the
+ * fewest postings first, so the running result only shrinks.
  */
 export function selectPostings(src: PostingsSource, matchers: readonly Matcher[]): Uint32Array {
   // Labels that some matcher requires to be present (non-empty).
   const mustBeSet = new Set<string>();
   for (const m of matchers) if (!m.matches("")) mustBeSet.add(m.name);
 
-  const its: Uint32Array[] = [];
-  const nots: Uint32Array[] = [];
+  const its: Uint32Array[][] = [];
+  const nots: Uint32Array[][] = [];
   for (const m of matchers) {
     const shape = matcherShape(m);
     if (shape.kind === "all" && m.type === "=~") continue;
     const subtracting = !mustBeSet.has(m.name) || (isNegative(m) && m.matches(""));
+    const lists = valueLists(src, m, subtracting === isNegative(m)).filter((l) => l.length > 0);
     if (subtracting) {
-      const rejected = postingsForValues(src, m, isNegative(m));
-      if (rejected.length > 0) nots.push(rejected);
+      if (lists.length > 0) nots.push(lists);
     } else {
-      const accepted = postingsForValues(src, m, !isNegative(m));
-      if (accepted.length === 0) return accepted;
-      its.push(accepted);
+      if (lists.length === 0) return new Uint32Array(0);
+      its.push(lists);
     }
   }
-  let result = its.length > 0 ? intersect(its) : intersect([src.all()]);
-  // Subtract the largest removals last: the running result shrinks first.
-  nots.sort((a, b) => a.length - b.length);
-  for (const n of nots) {
-    if (result.length === 0) break;
-    result = subtract(result, n);
+  its.sort((a, b) => total(a) - total(b));
+  let acc: Uint32Array | undefined;
+  for (const lists of its) {
+    acc = acc === undefined ? union(lists) : intersectWith(acc, lists);
+    if (acc.length === 0) return acc;
   }
-  return result;
+  if (acc === undefined) {
+    // Subtract straight from the source's list; copy only if nothing is removed.
+    if (nots.length === 0) return src.all().slice();
+    acc = subtract(src.all(), union(nots[0]));
+    nots.shift();
+  }
+  for (const lists of nots) {
+    if (acc.length === 0) break;
+    acc = subtractAll(acc, lists);
+  }
+  return acc;
 }

@@ -102,20 +102,24 @@ function subtractAll(acc: Uint32Array, lists: readonly Uint32Array[]): Uint32Arr
  * Ids of the series for which every matcher accepts the series' value of its
  * label ("" when the label is absent), ascending, in a fresh array.
  *
- * The plan follows Prometheus' PostingsForMatchers (tsdb/querier.go):
+ * The plan follows Prometheus' PostingsForMatchers (tsdb/querier.go). A label
+ * "must be set" when some matcher on it rejects "". Per matcher:
  *
- * | matcher                                   | example           | action                                   |
- * |-------------------------------------------|-------------------|------------------------------------------|
- * | `=~".*"`                                  | `a=~".*"`         | none: accepts every series               |
- * | does not match ""                         | `a="x"`, `a=~".+"`, `a!=""` | intersect: ∪ postings of accepted values |
- * | matches "", but another matcher on the same label does not | `a=~"x\|"` with `a!=""` | intersect, as above (the label is set anyway) |
- * | negative, matches "", label must be set   | `a!="x"` with `a=~".+"` | subtract: ∪ postings of rejected values |
- * | matches "", label may be absent           | `a=""`, `a!="x"`, `a=~"x\|"` | subtract: ∪ postings of rejected values |
+ *   matcher                               example                 action
+ *   =~".*"                                a=~".*"                 skip (accepts everything)
+ *   rejects ""                            a="x" a=~".+" a!=""     intersect ∪ postings(accepted values)
+ *   positive, accepts "", label must be   a=~"x|" with a!=""      intersect ∪ postings(accepted values)
+ *     set (so "" never occurs)
+ *   negative, accepts "", label must be   a!="x" with a=~".+"     subtract ∪ postings(rejected values)
+ *     set
+ *   accepts "", label need not be set     a="" a!="x" a=~"x|"     subtract ∪ postings(rejected values)
+ *                                         a!~".+"
  *
  * A matcher that accepts "" also selects series lacking the label, so it can
- * only remove series; when every matcher accepts "", the intersection starts
- * from all series. Intersections run before subtractions, the matcher with the
- * fewest postings first, so the running result only shrinks.
+ * only remove series; when no matcher intersects, subtraction starts from all
+ * series. Intersections run before subtractions, the matcher with the fewest
+ * postings first, so the running result only shrinks; a small result is
+ * combined with each value's list in turn instead of with their union.
  */
 export function selectPostings(src: PostingsSource, matchers: readonly Matcher[]): Uint32Array {
   // Labels that some matcher requires to be present (non-empty).

@@ -34,6 +34,26 @@ const TAG_SAMPLE_TIMESTAMP = (2 << 3) | 0;
 /** `__name__` as bytes, to recognise the metric-name label without decoding it. */
 const METRIC_NAME_BYTES = Buffer.from("__name__", "latin1");
 
+/** True when the 8 bytes at `at` spell `__name__`. */
+function isMetricNameLabel(b: Buffer, at: number): boolean {
+  for (let k = 0; k < 8; k++) if (b[at + k] !== METRIC_NAME_BYTES[k]) return false;
+  return true;
+}
+
+/**
+ * Byte-wise order of `b[as, ae)` against `b[bs, be)`: negative, 0 or positive.
+ * A JS loop: label names are short, and Buffer.compare's native call costs
+ * more than the comparison itself.
+ */
+function compareBytes(b: Buffer, as: number, ae: number, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let k = 0; k < n; k++) {
+    const d = b[as + k] - b[bs + k];
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
 /** Float64Array stores the host's byte order; the wire is little-endian. */
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -333,7 +353,7 @@ class RequestDecoder extends WireReader {
     this.field = "value";
     if (ve - vs > max) throw this.labelsError(`${ve - vs} bytes long, limit ${max}`);
     if (!isValidUtf8(this.buf, vs, ve)) throw this.fail("invalid UTF-8", vs);
-    const isName = ne - ns === 8 && this.buf.compare(METRIC_NAME_BYTES, 0, 8, ns, ne) === 0;
+    const isName = ne - ns === 8 && isMetricNameLabel(this.buf, ns);
     if (isName && ve === vs) throw this.labelsError("empty __name__");
     this.field = "";
 
@@ -356,8 +376,7 @@ class RequestDecoder extends WireReader {
   private checkOrder(): void {
     const r = this.ranges;
     const o = (this.labelCount - 1) * 4;
-    // Buffer.compare orders the receiver's range (this label) against the target's (the previous one).
-    const c = this.buf.compare(this.buf, r[o - 4], r[o - 3], r[o], r[o + 1]);
+    const c = compareBytes(this.buf, r[o], r[o + 1], r[o - 4], r[o - 3]);
     if (c > 0) return;
     const cur = this.quote(r[o], r[o + 1]);
     if (c === 0) throw this.labelsError(`duplicate label name ${cur}`, false);

@@ -41,8 +41,8 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
     }
     let len = 0;
     for (const l of s.labels) {
-      const nl = Buffer.byteLength(l.name, "utf8");
-      const vl = Buffer.byteLength(l.value, "utf8");
+      const nl = utf8Length(l.name);
+      const vl = utf8Length(l.value);
       strLens.push(nl, vl);
       const ll = 2 + varintSize(nl) + nl + varintSize(vl) + vl;
       len += 1 + varintSize(ll) + ll;
@@ -69,10 +69,10 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
       pos = writeVarint(buf, pos, 2 + varintSize(nl) + nl + varintSize(vl) + vl);
       buf[pos++] = TAG_NAME;
       pos = writeVarint(buf, pos, nl);
-      pos += buf.write(l.name, pos, "utf8");
+      pos = writeString(buf, pos, l.name, nl);
       buf[pos++] = TAG_VALUE;
       pos = writeVarint(buf, pos, vl);
-      pos += buf.write(l.value, pos, "utf8");
+      pos = writeString(buf, pos, l.value, vl);
     }
     const { ts, vs } = s;
     for (let i = 0; i < ts.length; i++) {
@@ -88,6 +88,24 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
   }
   if (pos !== total) throw bug("encoded size differs from the computed size", { pos, total });
   return compressSync(buf);
+}
+
+/** Strings up to this length are measured and copied in JS; longer ones by Buffer's native code. */
+const SHORT = 64;
+
+/** UTF-8 length of `s`. Fast path: short ASCII strings avoid a native call. */
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n > SHORT) return Buffer.byteLength(s, "utf8");
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, "utf8");
+  return n;
+}
+
+/** Writes `s` (of UTF-8 length `byteLen`) at `pos`; returns the position after it. */
+function writeString(buf: Buffer, pos: number, s: string, byteLen: number): number {
+  if (byteLen !== s.length || byteLen > SHORT) return pos + buf.write(s, pos, "utf8");
+  for (let i = 0; i < byteLen; i++) buf[pos + i] = s.charCodeAt(i);
+  return pos + byteLen;
 }
 
 /** Bytes of a varint holding `v` (a non-negative safe integer). */

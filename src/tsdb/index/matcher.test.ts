@@ -58,6 +58,7 @@ describe("newMatcher", () => {
     expect(badRegexMessage("a(?!b)")).toMatch(/lookahead/);
     expect(badRegexMessage("(?<=a)b")).toMatch(/lookbehind/);
     expect(badRegexMessage("(a)\\1")).toMatch(/backreference/);
+    expect(badRegexMessage("(?<x>a)\\k<x>")).toMatch(/backreference/);
     expect(badRegexMessage("a(?i)b")).toMatch(/inline flags/);
     expect(badRegexMessage("(?m)a")).toMatch(/unsupported flag "m"/);
   });
@@ -71,6 +72,7 @@ describe("newMatcher", () => {
     expect(re("\\pL+").matches("héllo")).toBe(true);
     expect(re("\\p{Greek}+").matches("αβ")).toBe(true);
     expect(re("\\PL").matches("1")).toBe(true);
+    expect(re("\\p{Any}+").matches("a\n😀")).toBe(true);
     expect(re("\\x{1F600}").matches("😀")).toBe(true);
     expect(re("a{").matches("a{")).toBe(true);
     expect(re("a{2}").matches("aa")).toBe(true);

@@ -193,7 +193,9 @@ function translateEscape(
 ): Piece | { ok: false; problem: string } {
   const d = pattern[i + 1];
   const ok = (text: string, next = i + 2): Piece => ({ ok: true, text, next });
-  if (d >= "1" && d <= "9") return fail(`backreference \\${d} is not supported (RE2 syntax)`);
+  if ((d >= "1" && d <= "9") || d === "k") {
+    return fail(`backreference \\${d} is not supported (RE2 syntax)`);
+  }
   if (isAsciiPunct(d)) return ok(hexEscape(d));
   switch (d) {
     case "Q": {
@@ -223,7 +225,7 @@ function translateEscape(
         const bare = negated ? name.slice(1) : name;
         // RE2 names general categories (L, Lu) and scripts (Greek) alike; JS
         // wants `Script=` before a script name.
-        const prop = bare.length <= 2 ? bare : `Script=${bare}`;
+        const prop = bare.length <= 2 || bare === "Any" ? bare : `Script=${bare}`;
         const letter = negated === (d === "P") ? "p" : "P";
         return ok(`\\${letter}{${prop}}`, end + 1);
       }

@@ -97,7 +97,10 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
         Math.max(limits.maxLabelNameLength, limits.maxLabelValueLength) || Number.MAX_SAFE_INTEGER,
     },
     buildInfo: buildInfo(version),
-    targets: () => scrapeManager.targets(),
+    targets: () => {
+      const t = scrapeManager.targets();
+      return { activeTargets: t.active, droppedTargets: t.dropped };
+    },
     onRemoteWrite: (o) => selfMetrics.remoteWrite(o.status, o.samples),
     logger,
   });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { RemoteWriteLimits } from "../ingest/index.js";
 import type { Storage } from "../storage/index.js";
@@ -39,12 +39,11 @@ export interface ApiDeps {
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Bounds every body that has no tighter limit of its own.
     bodyLimit: 1 << 20,
-    // Keep query strings bounded too (long match[] lists).
-    maxParamLength: 8192,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters (label names) stay bounded too.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
   });
   app.setErrorHandler(errorHandler);
   app.addContentTypeParser(

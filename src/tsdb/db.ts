@@ -344,7 +344,7 @@ function sortBlocks(blocks: Block[]): Block[] {
  */
 async function loadBlocks(dir: string): Promise<Block[]> {
   let blocks: Block[] = [];
-  for (const name of await listBlockDirs(dir)) blocks.push(Block.open(join(dir, name)));
+  for (const path of await listBlockDirs(dir)) blocks.push(Block.open(path));
   const superseded = new Set(supersededBlocks(blocks.map((b) => b.meta)).map((m) => m.ulid));
   for (const b of blocks.filter((x) => superseded.has(x.meta.ulid))) {
     b.close();

@@ -22,7 +22,7 @@ export const STALE_NAN: number = scratch[0];
 
 /** True when `v` carries the exact bit pattern of the staleness marker. */
 export function isStaleNaN(v: number): boolean {
-  if (v === v) return false; // not NaN: the common case, no bit inspection
+  if (!Number.isNaN(v)) return false; // the common case: no bit inspection
   scratch[0] = v;
   return scratchBits[0] === STALE_LO && scratchBits[1] === STALE_HI;
 }

@@ -92,7 +92,11 @@ export function parseExposition(
   return new ExpositionParser(text, isOpenMetrics(contentType)).run();
 }
 
-/** An entry with lazily built labels: a scrape cache hit never builds them. */
+/**
+ * An entry with lazily built labels: a scrape-cache hit never builds them.
+ * Entries of one parse share its scanner, which re-reads the series from the
+ * body at `start` when labels are asked for (after the parse has finished).
+ */
 class Entry implements ScrapeEntry {
   private built: Labels | undefined = undefined;
 
@@ -101,10 +105,14 @@ class Entry implements ScrapeEntry {
     readonly value: number,
     readonly timestamp: number | undefined,
     private readonly norm: number,
+    private readonly scan: SeriesScanner,
+    private readonly start: number,
   ) {}
 
   get labels(): Labels {
-    if (this.built === undefined) this.built = buildLabels(this.key, this.norm);
+    if (this.built === undefined) {
+      this.built = buildLabels(this.scan, this.start, this.start + this.key.length, this.norm);
+    }
     return this.built;
   }
 }
@@ -281,7 +289,7 @@ class ExpositionParser {
     ) {
       return; // OpenMetrics created timestamps: skipped as Prometheus does by default
     }
-    this.entries.push(new Entry(s.slice(i, seriesEnd), value, timestamp, this.norm));
+    this.entries.push(new Entry(s.slice(i, seriesEnd), value, timestamp, this.norm, scan, i));
   }
 
   /** Validates and skips an exemplar: `# {labels} value [timestamp]`. */

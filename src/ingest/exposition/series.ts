@@ -292,10 +292,14 @@ function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
-/** The Labels of a series text already validated by a SeriesScanner (names sorted, empty values dropped, `le`/`quantile` normalised per `norm`). */
-export function buildLabels(key: string, norm: number): Labels {
-  const scan = new SeriesScanner(key);
-  scan.scan(0, key.length);
+/**
+ * The Labels of the series at `text[start, end)` of the scanner's text, which
+ * a scan already validated (names sorted, empty values dropped, `le` and
+ * `quantile` normalised per `norm`). Reuses the scanner's offset arrays.
+ */
+export function buildLabels(scan: SeriesScanner, start: number, end: number, norm: number): Labels {
+  const key = scan.text;
+  scan.scan(start, end);
   const name = scan.nameEscaped
     ? unescapeText(key, scan.nameStart, scan.nameEnd)
     : key.slice(scan.nameStart, scan.nameEnd);

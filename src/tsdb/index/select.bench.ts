@@ -151,7 +151,10 @@ async function main(): Promise<void> {
       [m("=", "hostname", hostname(42))],
       [m("=", "__name__", "metric_042_total"), m("=", "region", "eu-west")],
       [m("=~", "region", "eu-west|us-east")],
+      // Unescaped dots make this a real regex, tested against every hostname;
+      // escaped (as Grafana writes multi-value variables) it is a set lookup.
       [m("=~", "hostname", `${hostname(1)}|${hostname(2)}`)],
+      [m("=~", "hostname", `${hostname(1)}|${hostname(2)}`.replaceAll(".", "\\."))],
       [m("=", "__name__", "metric_042_total"), m("=~", "job", "api|db")],
       [m("=~", "hostname", "api-00.*")],
       [m("=", "__name__", "metric_042_total"), m("=~", "hostname", "api-0.*")],

@@ -11,9 +11,13 @@ const NO_LABELS: Labels = Object.freeze([]);
  *
  * `refCache` maps a series key (`req.keys[i]`) to the ref the store returned
  * for it; known series are appended by ref with empty labels, so their labels
- * are never decoded (Fast path). When the store answers 0 to such a call (the
- * ref is no longer valid, e.g. the series was dropped from the head), the
+ * are never decoded (Fast path). When the store answers 0 to such a call, the
  * sample is appended again with the decoded labels and the cache is updated.
+ *
+ * Contract this relies on: an appender given a ref it no longer holds (e.g.
+ * the series was garbage-collected from the head) together with empty labels
+ * must return 0 without buffering the sample or counting a refusal; it must
+ * never resolve or create a series from the empty label set.
  * The caller owns the cache's lifetime and size.
  *
  * Returns the number of samples appended.

@@ -46,6 +46,8 @@ export class HeadAppender {
   append(ref: number, labels: Labels, t: number, v: number): number {
     let s = ref > 0 ? this.head.getById(ref) : undefined;
     if (s === undefined || s.removed) {
+      // A stale ref without labels: the caller (remote write's ref cache) retries with labels.
+      if (labels.length === 0) return 0;
       const got = this.head.getOrCreate(labels);
       if (got === undefined || typeof got === "string") {
         this.refuse(got ?? "series_limit");

@@ -105,15 +105,19 @@ describe.skipIf(missing.length > 0)(
 
     it("holds the same samples Prometheus stored, value for value", async () => {
       const match = encodeURIComponent('node_cpu_seconds_total{mode="idle"}');
-      const now = Date.now() / 1000;
-      const start = now - 300;
+      let now = 0;
       // Samples Prometheus has stored, through its own raw read (range selector at one instant).
       const q = encodeURIComponent('node_cpu_seconds_total{mode="idle"}[5m]');
-      const promBody = (await (
-        await fetch(`${promUrl}/api/v1/query?query=${q}&time=${now - 5}`)
-      ).json()) as {
+      type PromResult = {
         data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
       };
+      const promBody = await eventually("samples in Prometheus", async () => {
+        now = Date.now() / 1000;
+        const r = (await (
+          await fetch(`${promUrl}/api/v1/query?query=${q}&time=${now}`)
+        ).json()) as PromResult;
+        return r.data.result.length > 0 && r.data.result[0].values.length >= 3 ? r : undefined;
+      });
       expect(promBody.data.result.length).toBeGreaterThan(0);
       type Exported = { metric: Record<string, string>; values: number[]; timestamps: number[] };
       const missingSamples = (lines: Exported[]): string[] => {
@@ -138,7 +142,7 @@ describe.skipIf(missing.length > 0)(
         "every Prometheus sample in reddot's export",
         async () => {
           const r = await fetch(
-            `${reddot.url}/api/v1/export?match[]=${match}&start=${start}&end=${now}`,
+            `${reddot.url}/api/v1/export?match[]=${match}&start=${now - 300}&end=${now}`,
           );
           expect(r.status).toBe(200);
           const lines = (await r.text())

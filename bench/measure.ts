@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type IngestResult, type Payload, sendPayload } from "./ingest.js";
-import { freePort, httpGet, type PeerDef, PeerProcess, sleep } from "./peers.js";
+import { freePort, httpGet, type PeerDef, PeerProcess, sleep, sumMetric } from "./peers.js";
 import {
   diskUsage,
   RssSampler,
@@ -58,6 +58,8 @@ export interface PeerResult {
   ingest?: IngestResult;
   /** Samples the peer reports having appended (its own /metrics), if it exposes such a counter. */
   samplesAppended?: number;
+  /** Selected counters of the peer's own /metrics after ingest (WAL fsyncs, series, …). */
+  peerMetrics?: Record<string, number>;
   /** Bytes. `idleRss` when ready with no data; `peakRss` is VmHWM at the end of the run. */
   memory?: {
     idleRss: number;
@@ -157,7 +159,7 @@ async function runPhases(
   if (otherCores > 0.25) {
     result.notes.push(`other processes used ${otherCores.toFixed(2)} cores during ingest`);
   }
-  result.samplesAppended = await appended(proc);
+  await readPeerMetrics(proc, result);
   if (result.samplesAppended !== undefined && result.samplesAppended < ingest.samples) {
     result.notes.push(
       `peer reports ${result.samplesAppended} samples appended of ${ingest.samples} sent`,
@@ -231,10 +233,21 @@ async function ingestPhase(
   return ingest;
 }
 
-async function appended(proc: PeerProcess): Promise<number | undefined> {
-  if (proc.def.samplesAppended === undefined) return undefined;
+/** Reads the peer's own counters after ingest: samples appended, and the extras it lists. */
+async function readPeerMetrics(proc: PeerProcess, result: PeerResult): Promise<void> {
+  const { def } = proc;
+  if (def.samplesAppended === undefined && def.extraMetrics === undefined) return;
   const res = await httpGet(`${proc.baseUrl}/metrics`, 10_000);
-  return res.status === 200 ? proc.def.samplesAppended(res.body) : undefined;
+  if (res.status !== 200) {
+    result.notes.push(`GET /metrics answered ${res.status}`);
+    return;
+  }
+  result.samplesAppended = def.samplesAppended?.(res.body);
+  result.peerMetrics = {};
+  for (const name of def.extraMetrics ?? []) {
+    const v = sumMetric(res.body, name);
+    if (v !== undefined) result.peerMetrics[name] = v;
+  }
 }
 
 /**

@@ -56,6 +56,8 @@ export interface PeerDef {
   readonly persistOnStop: boolean;
   /** Samples the peer says it appended, from its own /metrics text. */
   samplesAppended?(metricsText: string): number | undefined;
+  /** Counters of its own /metrics worth keeping in the JSON (summed over labels). */
+  readonly extraMetrics?: readonly string[];
 }
 
 /** Sums the values of every line of metric `name` whose labels contain `labelMatch`. */
@@ -125,6 +127,12 @@ export const prometheus: PeerDef = {
   cacheEntries: [],
   persistOnStop: false,
   samplesAppended: (text) => sumMetric(text, "prometheus_tsdb_head_samples_appended_total"),
+  extraMetrics: [
+    "prometheus_tsdb_head_series",
+    "prometheus_tsdb_wal_fsync_duration_seconds_count",
+    "prometheus_tsdb_compactions_total",
+    "prometheus_tsdb_out_of_order_samples_total",
+  ],
 };
 
 /** Single-node VictoriaMetrics: no WAL; rows are buffered in memory, then written as parts. */
@@ -159,6 +167,7 @@ export const victoriaMetrics: PeerDef = {
   cacheEntries: ["cache"],
   persistOnStop: true,
   samplesAppended: (text) => sumMetric(text, "vm_rows_inserted_total", 'type="promremotewrite"'),
+  extraMetrics: ["vm_new_timeseries_created_total", "vm_rows_ignored_total"],
 };
 
 /** Finds the repository root (the directory with package.json) above this file. */
@@ -227,7 +236,14 @@ function makeReddot(durable: boolean): PeerDef {
     walEntries: ["wal"],
     cacheEntries: [],
     persistOnStop: false,
-    samplesAppended: (text) => sumMetric(text, "reddot_remote_write_samples_total"),
+    samplesAppended: (text) => sumMetric(text, "reddot_tsdb_head_samples_appended_total"),
+    extraMetrics: [
+      "reddot_tsdb_head_series",
+      "reddot_tsdb_wal_fsyncs_total",
+      "reddot_tsdb_wal_bytes_written_total",
+      "reddot_tsdb_compactions_total",
+      "reddot_tsdb_refused_samples_total",
+    ],
   };
 }
 

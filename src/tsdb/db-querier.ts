@@ -125,13 +125,19 @@ export function decodeChunks(
   maxt: number,
 ): SampleBuffer {
   let cap = 0;
-  for (const c of chunks) if (c.maxt >= mint && c.mint <= maxt) cap += xorChunkCount(c.data);
+  const parts: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (c.maxt >= mint && c.mint <= maxt) {
+      const data = c.load();
+      parts.push(data);
+      cap += xorChunkCount(data);
+    }
+  }
   if (cap === 0) return EMPTY;
   const ts = new Float64Array(cap);
   const vs = new Float64Array(cap);
   let n = 0;
-  for (const c of chunks)
-    if (c.maxt >= mint && c.mint <= maxt) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
+  for (const data of parts) n = decodeXorInto(data, mint, maxt, ts, vs, n);
   return { ts, vs, length: n };
 }
 

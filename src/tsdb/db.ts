@@ -15,7 +15,8 @@ import {
 import { DbQuerier, type DbQuerier as DbQuerierT, type PendingCut } from "./db-querier.js";
 import { Head, type HeadLimits } from "./head/head.js";
 import { type CommitLog, HeadAppender } from "./head/head-appender.js";
-import type { MemSeries } from "./head/mem-series.js";
+import { HeadChunkFiles } from "./head/head-chunk-files.js";
+import type { HeadChunk, MemSeries } from "./head/mem-series.js";
 import { acquireLock, type DirLock } from "./lock.js";
 import { encodeSamplesRecord, encodeSeriesRecord, type ReplayStats, Wal } from "./wal/index.js";
 
@@ -98,11 +99,14 @@ export class Db {
     try {
       await cleanupTmpDirs(options.dir);
       const blocks = await loadBlocks(options.dir);
-      const head = new Head({
-        blockDurationMs: options.blockDurationMs,
-        outOfOrderWindowMs: options.outOfOrderWindowMs,
-        limits: options.limits,
-      });
+      const head = new Head(
+        {
+          blockDurationMs: options.blockDurationMs,
+          outOfOrderWindowMs: options.outOfOrderWindowMs,
+          limits: options.limits,
+        },
+        HeadChunkFiles.open(join(options.dir, "chunks_head")),
+      );
       for (const b of blocks) head.minValidTime = Math.max(head.minValidTime, b.meta.maxTime);
       const wal = await Wal.open({
         dir: join(options.dir, "wal"),
@@ -234,7 +238,8 @@ export class Db {
         const meta = await writeBlock(this.options.dir, {
           minTime: mint,
           maxTime: boundary,
-          series: series.map((s) => ({ labels: s.labels, chunks: s.chunks })),
+          // Chunk bytes are loaded one series at a time, as the writer asks.
+          series: series.map((s) => ({ labels: s.labels, chunks: loadChunks(s.chunks) })),
         });
         this.blocks = sortBlocks([...this.blocks, Block.open(join(this.options.dir, meta.ulid))]);
       } finally {
@@ -243,6 +248,7 @@ export class Db {
       this.counters.headCompactions++;
     }
     this.head.gc();
+    this.head.files.truncateBefore(boundary);
     await this.wal.checkpoint(segment, (ref) => this.head.hasSeries(ref), boundary);
   }
 
@@ -313,6 +319,7 @@ export class Db {
     if (this.timer !== null) clearInterval(this.timer);
     if (this.running !== null) await this.running;
     await this.wal.close();
+    this.head.files.close();
     for (const b of this.blocks) b.close();
     await this.lock.release();
   }
@@ -330,6 +337,12 @@ export function compactionRanges(blockMs: number, retentionMs: number): number[]
   const ranges = [blockMs];
   for (let r = blockMs * 3; r <= cap; r *= 3) ranges.push(r);
   return ranges;
+}
+
+function* loadChunks(
+  chunks: readonly HeadChunk[],
+): Generator<{ mint: number; maxt: number; data: Uint8Array }> {
+  for (const c of chunks) yield { mint: c.mint, maxt: c.maxt, data: c.load() };
 }
 
 function sortBlocks(blocks: Block[]): Block[] {

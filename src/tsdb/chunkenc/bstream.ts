@@ -79,8 +79,27 @@ export class BitWriter {
   /** A copy of the bytes written so far, of exact length; trailing bits are 0. */
   bytes(): Uint8Array {
     const out = new Uint8Array(this.byteLength);
+    this.bytesInto(out, 0);
+    return out;
+  }
+
+  /** Forgets everything written, keeping the buffer (no allocation for the next chunk). */
+  reset(): void {
+    this.nWords = 0;
+    this.acc = 0;
+    this.accN = 0;
+  }
+
+  /**
+   * Writes the bytes written so far into `target` at `offset` (byteLength
+   * bytes; trailing bits 0). Fast path: lets callers copy a chunk straight into
+   * an output buffer without an intermediate array.
+   */
+  bytesInto(target: Uint8Array, offset: number): void {
+    const out = target;
+    const end = offset + this.byteLength;
     const words = this.words;
-    let j = 0;
+    let j = offset;
     for (let i = 0; i < this.nWords; i++, j += 4) {
       // Uint8Array stores keep the low 8 bits, so no masking is needed.
       const word = words[i];
@@ -91,9 +110,8 @@ export class BitWriter {
     }
     if (this.accN > 0) {
       const aligned = this.acc << (32 - this.accN);
-      for (let shift = 24; j < out.length; j++, shift -= 8) out[j] = aligned >>> shift;
+      for (let shift = 24; j < end; j++, shift -= 8) out[j] = aligned >>> shift;
     }
-    return out;
   }
 
   /** writeBits when the pending bits reach 32: completes a word and keeps the rest. */

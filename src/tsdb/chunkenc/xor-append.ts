@@ -99,6 +99,28 @@ export class XorAppender {
     return out;
   }
 
+  /** Writes the chunk bytes (sizeBytes of them) into `target` at `offset`, without allocating. */
+  bytesInto(target: Uint8Array, offset: number): void {
+    this.w.bytesInto(target, offset);
+    target[offset] = this.n >>> 8;
+    target[offset + 1] = this.n;
+  }
+
+  /** Empties the chunk for reuse, keeping its buffer: the next chunk of a series allocates nothing. */
+  reset(): void {
+    this.w.reset();
+    this.w.writeBits(0, 16);
+    this.n = 0;
+    this.bitsAtTwo = 0;
+    this.firstT = Number.POSITIVE_INFINITY;
+    this.lastT = Number.NEGATIVE_INFINITY;
+    this.tDelta = 0;
+    this.vHi = 0;
+    this.vLo = 0;
+    this.leading = NO_WINDOW;
+    this.trailing = 0;
+  }
+
   /**
    * Appends the sample (t, v). Throws BUG when t is not a safe integer above the
    * previous timestamp, when the gap to it exceeds 2^53 - 1 ms, or when the chunk

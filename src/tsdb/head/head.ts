@@ -1,6 +1,7 @@
 import { MemPostings } from "../index/index.js";
 import { compareLabels, type Label, type Labels, labelsKey } from "../labels.js";
-import type { Matcher } from "../types.js";
+import type { Matcher, SampleBuffer } from "../types.js";
+import type { HeadChunkFiles } from "./head-chunk-files.js";
 import { type AppendOutcome, type HeadChunk, MemSeries } from "./mem-series.js";
 
 /** Caps that protect the head from cardinality explosions. 0 means "no cap". */
@@ -31,6 +32,12 @@ export interface HeadStats {
 
 /** Why a series could not be created, or undefined when it could. */
 export type SeriesRefusal = "series_limit" | "label_limit" | "label_length" | undefined;
+
+/** A head series as a select returns it. */
+export interface HeadSeriesView {
+  readonly labels: Labels;
+  samples(mint: number, maxt: number): SampleBuffer;
+}
 
 /** A series cut out of the head for a block: labels and chunks before the boundary. */
 export interface CutSeries {
@@ -66,8 +73,12 @@ export class Head {
   /** Series created since the last WAL write; see takeUnloggedSeries. */
   private unlogged: MemSeries[] = [];
 
-  constructor(options: HeadOptions) {
+  /** Where closed chunks live (out of the V8 heap). */
+  readonly files: HeadChunkFiles;
+
+  constructor(options: HeadOptions, files: HeadChunkFiles) {
     this.options = options;
+    this.files = files;
   }
 
   /** Number of series in the head. */
@@ -134,7 +145,7 @@ export class Head {
       name: this.intern(l.name),
       value: this.intern(l.value),
     }));
-    const series = new MemSeries(id, interned, key);
+    const series = new MemSeries(id, interned);
     this.byId.set(id, series);
     this.byKey.set(key, series);
     this.postings.add(id, interned);
@@ -154,7 +165,7 @@ export class Head {
   appendSample(series: MemSeries, t: number, v: number): AppendOutcome {
     const { blockDurationMs, outOfOrderWindowMs } = this.options;
     const oooMin = this.maxTime - outOfOrderWindowMs;
-    const outcome = series.append(t, v, this.minValidTime, oooMin, blockDurationMs);
+    const outcome = series.append(t, v, this.minValidTime, oooMin, blockDurationMs, this.files);
     if (outcome === "ok") {
       this.stats.samplesAppended++;
       if (t > this.maxTime) this.maxTime = t;
@@ -180,15 +191,19 @@ export class Head {
   }
 
   /** Series matching all matchers with data in [mint, maxt], sorted by labels. */
-  select(matchers: readonly Matcher[], mint: number, maxt: number): MemSeries[] {
+  select(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeriesView[] {
     const ids = this.postings.select(matchers);
-    const out: MemSeries[] = [];
+    const found: MemSeries[] = [];
     for (const id of ids) {
       const s = this.byId.get(id);
-      if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) out.push(s);
+      if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) found.push(s);
     }
-    out.sort((a, b) => compareLabels(a.labels, b.labels));
-    return out;
+    found.sort((a, b) => compareLabels(a.labels, b.labels));
+    const files = this.files;
+    return found.map((s) => ({
+      labels: s.labels,
+      samples: (a: number, b: number) => s.samples(a, b, files),
+    }));
   }
 
   /** Label names on series matching the matchers. */
@@ -221,7 +236,7 @@ export class Head {
   cutBefore(boundary: number): CutSeries[] {
     const out: CutSeries[] = [];
     for (const s of this.byKey.values()) {
-      const chunks = s.takeBefore(boundary);
+      const chunks = s.takeBefore(boundary, this.files);
       if (chunks.length > 0) out.push({ labels: s.labels, chunks });
     }
     out.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -236,7 +251,8 @@ export class Head {
       if (s.isEmpty()) {
         removed.add(id);
         this.byId.delete(id);
-        if (this.byKey.get(s.key) === s) this.byKey.delete(s.key);
+        const key = labelsKey(s.labels);
+        if (this.byKey.get(key) === s) this.byKey.delete(key);
         s.removed = true;
       }
     }

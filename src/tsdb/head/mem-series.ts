@@ -1,21 +1,27 @@
 import { decodeXorInto, XorAppender, xorChunkCount } from "../chunkenc/index.js";
 import type { Labels } from "../labels.js";
 import type { SampleBuffer } from "../types.js";
+import type { HeadChunkFiles } from "./head-chunk-files.js";
+import { OooBuffer } from "./ooo-buffer.js";
 
 /** Samples per chunk before a new one is cut (Gorilla / Prometheus default). */
 export const SAMPLES_PER_CHUNK = 120;
 
-/** A closed, immutable head chunk. */
+/** A chunk handed over for a block: bounds and a way to load its bytes. */
 export interface HeadChunk {
   readonly mint: number;
   readonly maxt: number;
-  readonly data: Uint8Array;
+  /** The chunk's bytes: read from the head chunk files, or kept in memory. */
+  load(): Uint8Array;
 }
 
 /** Why a sample was not taken; mirrors storage's refusal reasons. */
 export type AppendOutcome = "ok" | "duplicate" | "out_of_order" | "out_of_bounds";
 
 const EMPTY = new Float64Array(0);
+
+/** Numbers per closed chunk in MemSeries.closed: mint, maxt, ref, length. */
+const STRIDE = 4;
 
 const bitsA = new Float64Array(1);
 const bitsAW = new Uint32Array(bitsA.buffer);
@@ -30,63 +36,20 @@ export function sameBits(a: number, b: number): boolean {
 }
 
 /**
- * Out-of-order samples of one series, kept uncompressed and unsorted until read.
- * They are rare (agents replaying a spool, late remote-write senders), so a small
- * pair of growable typed arrays per affected series is enough.
- */
-class OooBuffer {
-  ts = new Float64Array(8);
-  vs = new Float64Array(8);
-  length = 0;
-
-  add(t: number, v: number): void {
-    if (this.length === this.ts.length) {
-      const ts = new Float64Array(this.ts.length * 2);
-      const vs = new Float64Array(this.vs.length * 2);
-      ts.set(this.ts);
-      vs.set(this.vs);
-      this.ts = ts;
-      this.vs = vs;
-    }
-    this.ts[this.length] = t;
-    this.vs[this.length] = v;
-    this.length++;
-  }
-
-  /** Index of a sample at exactly `t`, or -1. */
-  find(t: number): number {
-    for (let i = 0; i < this.length; i++) if (this.ts[i] === t) return i;
-    return -1;
-  }
-
-  /** Removes samples with t < before; returns how many were removed. */
-  dropBefore(before: number): number {
-    let w = 0;
-    for (let r = 0; r < this.length; r++) {
-      if (this.ts[r] >= before) {
-        this.ts[w] = this.ts[r];
-        this.vs[w] = this.vs[r];
-        w++;
-      }
-    }
-    const removed = this.length - w;
-    this.length = w;
-    return removed;
-  }
-}
-
-/**
- * One series in the head: its labels, its closed chunks, the open chunk being
- * appended to, and any out-of-order samples. Chunks never span a block
- * boundary (a multiple of the block duration), so cutting a block takes whole
- * chunks.
+ * One series in the head: its labels, its closed chunks (in the head chunk
+ * files; here only their bounds and references), the open chunk being appended
+ * to, and any out-of-order samples. Chunks never span a block boundary (a
+ * multiple of the block duration), so cutting a block takes whole chunks.
  */
 export class MemSeries {
   readonly id: number;
   readonly labels: Labels;
-  readonly key: string;
-  /** Closed chunks, ascending by time, non-overlapping. */
-  chunks: HeadChunk[] = [];
+  /**
+   * Closed chunks, ascending and non-overlapping, as flat quadruples
+   * (mint, maxt, ref, length): a plain number array of doubles costs 8 bytes
+   * a number, far less than an object per chunk.
+   */
+  closed: number[] = [];
   /** The open chunk, or null before the first sample or after a cut. */
   open: XorAppender | null = null;
   /** Time of the newest in-order sample, -Infinity when none. */
@@ -97,10 +60,9 @@ export class MemSeries {
   /** Set when garbage-collected from the head; appenders holding it re-resolve by labels. */
   removed = false;
 
-  constructor(id: number, labels: Labels, key: string) {
+  constructor(id: number, labels: Labels) {
     this.id = id;
     this.labels = labels;
-    this.key = key;
   }
 
   /**
@@ -114,21 +76,20 @@ export class MemSeries {
     minValidTime: number,
     oooMinTime: number,
     blockDuration: number,
+    files: HeadChunkFiles,
   ): AppendOutcome {
     if (t > this.maxTime) {
       if (t < minValidTime) return "out_of_bounds";
       let open = this.open;
-      if (
-        open !== null &&
-        (open.count >= SAMPLES_PER_CHUNK ||
-          Math.floor(t / blockDuration) !== Math.floor(open.maxTime / blockDuration))
-      ) {
-        this.closeOpenChunk();
-        open = null;
-      }
       if (open === null) {
         open = new XorAppender();
         this.open = open;
+      } else if (
+        open.count > 0 &&
+        (open.count >= SAMPLES_PER_CHUNK ||
+          Math.floor(t / blockDuration) !== Math.floor(open.maxTime / blockDuration))
+      ) {
+        this.closeOpenChunk(files);
       }
       open.append(t, v);
       this.maxTime = t;
@@ -146,37 +107,35 @@ export class MemSeries {
     return "ok";
   }
 
-  /** Moves the open chunk into the closed list. */
-  closeOpenChunk(): void {
+  /**
+   * Moves the open chunk into the head chunk files and empties the appender
+   * for the next chunk, keeping its buffer.
+   */
+  closeOpenChunk(files: HeadChunkFiles): void {
     const open = this.open;
-    if (open === null) return;
-    if (open.count > 0) {
-      this.chunks.push({ mint: open.minTime, maxt: open.maxTime, data: open.bytes() });
-    }
-    this.open = null;
-  }
-
-  /** Number of samples held (in-order and out-of-order). */
-  sampleCount(): number {
-    let n = this.open?.count ?? 0;
-    for (const c of this.chunks) n += xorChunkCount(c.data);
-    return n + (this.ooo?.length ?? 0);
+    if (open === null || open.count === 0) return;
+    const ref = files.writeChunk(this.id, open);
+    this.closed.push(open.minTime, open.maxTime, ref, open.sizeBytes);
+    open.reset();
   }
 
   /** Earliest sample time held, or +Infinity when empty. */
   minTime(): number {
     let m = Number.POSITIVE_INFINITY;
-    if (this.chunks.length > 0) m = this.chunks[0].mint;
+    if (this.closed.length > 0) m = this.closed[0];
     else if (this.open !== null && this.open.count > 0) m = this.open.minTime;
     const ooo = this.ooo;
-    if (ooo !== null) for (let i = 0; i < ooo.length; i++) if (ooo.ts[i] < m) m = ooo.ts[i];
+    if (ooo !== null) {
+      const t = ooo.minTime();
+      if (t < m) m = t;
+    }
     return m;
   }
 
   /** True when the series holds no sample at all. */
   isEmpty(): boolean {
     return (
-      this.chunks.length === 0 &&
+      this.closed.length === 0 &&
       (this.open === null || this.open.count === 0) &&
       (this.ooo === null || this.ooo.length === 0)
     );
@@ -184,124 +143,90 @@ export class MemSeries {
 
   /** True when some sample lies in [mint, maxt]. */
   overlaps(mint: number, maxt: number): boolean {
-    for (const c of this.chunks) if (c.maxt >= mint && c.mint <= maxt) return true;
+    const c = this.closed;
+    for (let i = 0; i < c.length; i += STRIDE) if (c[i + 1] >= mint && c[i] <= maxt) return true;
     const open = this.open;
     if (open !== null && open.count > 0 && open.maxTime >= mint && open.minTime <= maxt) {
       return true;
     }
-    const ooo = this.ooo;
-    if (ooo !== null) {
-      for (let i = 0; i < ooo.length; i++) if (ooo.ts[i] >= mint && ooo.ts[i] <= maxt) return true;
-    }
-    return false;
+    return this.ooo?.anyIn(mint, maxt) === true;
   }
 
   /** Samples in [mint, maxt], ascending; in-order data wins over an out-of-order duplicate. */
-  samples(mint: number, maxt: number): SampleBuffer {
+  samples(mint: number, maxt: number, files: HeadChunkFiles): SampleBuffer {
+    const parts: Uint8Array[] = [];
+    const c = this.closed;
+    for (let i = 0; i < c.length; i += STRIDE) {
+      if (c[i + 1] >= mint && c[i] <= maxt) parts.push(files.read(c[i + 2], c[i + 3]));
+    }
     const open = this.open;
-    const openBytes = open !== null && open.count > 0 ? open.bytes() : null;
+    if (open !== null && open.count > 0 && open.maxTime >= mint && open.minTime <= maxt) {
+      parts.push(open.bytes());
+    }
     let cap = 0;
-    for (const c of this.chunks) if (c.maxt >= mint && c.mint <= maxt) cap += xorChunkCount(c.data);
-    if (openBytes !== null) cap += open!.count;
+    for (const p of parts) cap += xorChunkCount(p);
     const ts = cap === 0 ? EMPTY : new Float64Array(cap);
     const vs = cap === 0 ? EMPTY : new Float64Array(cap);
     let n = 0;
-    for (const c of this.chunks) {
-      if (c.maxt >= mint && c.mint <= maxt) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
-    }
-    if (openBytes !== null && open!.maxTime >= mint && open!.minTime <= maxt) {
-      n = decodeXorInto(openBytes, mint, maxt, ts, vs, n);
-    }
+    for (const p of parts) n = decodeXorInto(p, mint, maxt, ts, vs, n);
     const ooo = this.ooo;
     if (ooo === null || ooo.length === 0) return { ts, vs, length: n };
-    return mergeOoo(ts, vs, n, ooo, mint, maxt);
+    return ooo.mergeInto(ts, vs, n, mint, maxt);
   }
 
   /**
    * Takes out everything before `boundary` for a block: closed chunks wholly
    * before it, and out-of-order samples before it (merged in). Returns the
-   * chunks to persist (ascending) and removes them from the series.
+   * chunks to persist (ascending) and forgets them here; their bytes stay in
+   * the head chunk files until those are truncated after the block is written.
    */
-  takeBefore(boundary: number): HeadChunk[] {
+  takeBefore(boundary: number, files: HeadChunkFiles): HeadChunk[] {
     if (this.open !== null && this.open.count > 0 && this.open.maxTime < boundary) {
-      this.closeOpenChunk();
+      this.closeOpenChunk(files);
     }
+    const c = this.closed;
     let k = 0;
-    while (k < this.chunks.length && this.chunks[k].maxt < boundary) k++;
-    const taken = this.chunks.slice(0, k);
-    this.chunks = this.chunks.slice(k);
+    while (k < c.length && c[k + 1] < boundary) k += STRIDE;
+    const taken: HeadChunk[] = [];
+    for (let i = 0; i < k; i += STRIDE) {
+      const ref = c[i + 2];
+      const length = c[i + 3];
+      taken.push({ mint: c[i], maxt: c[i + 1], load: () => files.read(ref, length) });
+    }
+    this.closed = k === 0 ? c : c.slice(k);
     const ooo = this.ooo;
-    if (ooo === null || !hasBefore(ooo, boundary)) return taken;
+    if (ooo === null || !ooo.anyIn(Number.NEGATIVE_INFINITY, boundary - 1)) return taken;
     // Merge the out-of-order samples before the boundary with the taken chunks
     // and re-encode: a block's chunks of one series must not overlap.
-    const mint = Number.NEGATIVE_INFINITY;
-    const maxt = boundary - 1;
-    let cap = ooo.length;
-    for (const c of taken) cap += xorChunkCount(c.data);
+    const loaded = taken.map((t) => t.load());
+    let cap = 0;
+    for (const d of loaded) cap += xorChunkCount(d);
     const ts = new Float64Array(cap);
     const vs = new Float64Array(cap);
     let n = 0;
-    for (const c of taken) n = decodeXorInto(c.data, mint, maxt, ts, vs, n);
-    const merged = mergeOoo(ts, vs, n, ooo, mint, maxt);
+    for (const d of loaded) n = decodeXorInto(d, Number.NEGATIVE_INFINITY, boundary - 1, ts, vs, n);
+    const merged = ooo.mergeInto(ts, vs, n, Number.NEGATIVE_INFINITY, boundary - 1);
     ooo.dropBefore(boundary);
     if (ooo.length === 0) this.ooo = null;
     return encodeChunks(merged);
   }
 }
 
-function hasBefore(ooo: OooBuffer, boundary: number): boolean {
-  for (let i = 0; i < ooo.length; i++) if (ooo.ts[i] < boundary) return true;
-  return false;
-}
-
-/** Encodes sorted samples into chunks of at most SAMPLES_PER_CHUNK samples. */
+/** Encodes sorted samples into in-memory chunks of at most SAMPLES_PER_CHUNK samples. */
 export function encodeChunks(buf: SampleBuffer): HeadChunk[] {
   const out: HeadChunk[] = [];
   let app: XorAppender | null = null;
+  const push = (a: XorAppender) => {
+    const data = a.bytes();
+    out.push({ mint: a.minTime, maxt: a.maxTime, load: () => data });
+  };
   for (let i = 0; i < buf.length; i++) {
     if (app === null || app.count >= SAMPLES_PER_CHUNK) {
-      if (app !== null) out.push({ mint: app.minTime, maxt: app.maxTime, data: app.bytes() });
+      if (app !== null) push(app);
       app = new XorAppender();
     }
     app.append(buf.ts[i], buf.vs[i]);
   }
-  if (app !== null && app.count > 0) {
-    out.push({ mint: app.minTime, maxt: app.maxTime, data: app.bytes() });
-  }
+  if (app !== null && app.count > 0) push(app);
   return out;
-}
-
-/** Merges sorted samples with the (unsorted) out-of-order buffer, restricted to [mint, maxt]. */
-function mergeOoo(
-  ts: Float64Array,
-  vs: Float64Array,
-  n: number,
-  ooo: OooBuffer,
-  mint: number,
-  maxt: number,
-): SampleBuffer {
-  const idx: number[] = [];
-  for (let i = 0; i < ooo.length; i++) if (ooo.ts[i] >= mint && ooo.ts[i] <= maxt) idx.push(i);
-  if (idx.length === 0) return { ts, vs, length: n };
-  idx.sort((a, b) => ooo.ts[a] - ooo.ts[b]);
-  const outT = new Float64Array(n + idx.length);
-  const outV = new Float64Array(n + idx.length);
-  let i = 0;
-  let j = 0;
-  let w = 0;
-  while (i < n || j < idx.length) {
-    const ot = j < idx.length ? ooo.ts[idx[j]] : Number.POSITIVE_INFINITY;
-    if (i < n && ts[i] <= ot) {
-      if (ts[i] === ot) j++; // in-order sample wins a tie
-      outT[w] = ts[i];
-      outV[w] = vs[i];
-      i++;
-    } else {
-      outT[w] = ot;
-      outV[w] = ooo.vs[idx[j]];
-      j++;
-    }
-    w++;
-  }
-  return { ts: outT, vs: outV, length: w };
 }

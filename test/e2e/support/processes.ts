@@ -32,6 +32,12 @@ export interface TestProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Every child still running, killed when the test worker exits however it exits. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const c of running) c.kill("SIGKILL");
+});
+
 /** Starts a command; output is captured, never inherited. */
 export function startProcess(
   cmd: string,
@@ -49,7 +55,13 @@ export function startProcess(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<void>((res) => child.once("exit", () => res()));
+  running.add(child);
+  const exited = new Promise<void>((res) =>
+    child.once("exit", () => {
+      running.delete(child);
+      res();
+    }),
+  );
   return {
     child,
     output: () => out,

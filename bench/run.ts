@@ -7,7 +7,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DevopsData } from "./data.js";
 import { Payload, planBatches } from "./ingest.js";
-import { fmt, log, measurePeer, type PeerResult } from "./measure.js";
+import { fmt, log } from "./log.js";
+import { measurePeer, type PeerResult } from "./measure.js";
 import { PEERS, PeerProcess } from "./peers.js";
 import { caption, machineInfo, markdownTable, type RunReport, writeJson } from "./report.js";
 

@@ -148,6 +148,16 @@ describe("Db", () => {
     expect(r.accepted).toBe(0);
   });
 
+  it("cuts a block by itself as soon as the head spans 1.5 block durations", async () => {
+    const db = await open(tmp(), { autoCompact: true });
+    // 3 h 10 min at 60 s: the commit that passes 3 h schedules the cut.
+    await fill(db, [up("a")], 0, 190, 60_000);
+    for (let i = 0; i < 200 && db.blockMetas().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(db.blockMetas().map((m) => [m.minTime, m.maxTime])).toEqual([[0, 2 * H]]);
+    expect(read(db, "up")[0].ts).toHaveLength(190);
+  });
+
   it("compacts adjacent blocks and applies time retention", async () => {
     const dir = tmp();
     const db = await open(dir, { retentionMs: 0 });

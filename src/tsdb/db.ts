@@ -37,6 +37,8 @@ export interface DbOptions {
   limits: HeadLimits;
   /** How often to look for head and block compaction work (default 60 s). */
   compactionIntervalMs?: number;
+  /** Cut blocks and compact in the background (default true; tests drive it by hand). */
+  autoCompact?: boolean;
   /** Progress of long work at open (WAL replay), one line at a time. */
   onProgress?: (line: string, done: boolean) => void;
   /** Errors of background work (compaction, retention). */
@@ -74,6 +76,7 @@ export class Db {
   private blocks: Block[];
   private pending: PendingCut[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The compaction pass under way, if any. */
   private running: Promise<void> | null = null;
   private closed = false;
   private readonly counters = {
@@ -174,6 +177,11 @@ export class Db {
         records.push(encodeSeriesRecord(newSeries.map((s) => ({ ref: s.id, labels: s.labels }))));
       }
       if (n > 0) records.push(encodeSamplesRecord(refs, ts, vs, n));
+      // Cut a block as soon as the head spans enough (as Prometheus does), not
+      // at the next timer tick; the work runs after this commit, in the background.
+      if (this.head.wantsCut() && this.running === null && this.options.autoCompact !== false) {
+        setImmediate(() => this.runCompaction());
+      }
       // Called synchronously by commit(), so WAL order follows commit order.
       return this.wal.log(records);
     },
@@ -190,6 +198,7 @@ export class Db {
   }
 
   private startBackground(): void {
+    if (this.options.autoCompact === false) return;
     const every = this.options.compactionIntervalMs ?? 60_000;
     this.timer = setInterval(() => {
       this.runCompaction();
@@ -200,24 +209,33 @@ export class Db {
   /** Starts a compaction pass unless one is running; errors go to onError. */
   private runCompaction(): void {
     if (this.running !== null || this.closed) return;
-    this.running = this.compact()
-      .catch((e: unknown) => {
-        this.counters.compactionFailures++;
-        this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
-      })
-      .finally(() => {
-        this.running = null;
-      });
+    this.compact().catch((e: unknown) => {
+      this.counters.compactionFailures++;
+      this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+    });
   }
 
   /**
    * One pass of background work: cut head blocks while the head spans more
-   * than 1.5 block durations (as Prometheus does), merge blocks, apply retention.
+   * than 1.5 block durations (as Prometheus does), merge blocks, apply
+   * retention. Passes never overlap: a call waits for the running one.
    */
   async compact(): Promise<void> {
+    while (this.running !== null) await this.running.catch(() => undefined);
+    const pass = this.compactPass();
+    this.running = pass;
+    try {
+      await pass;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async compactPass(): Promise<void> {
     const block = this.options.blockDurationMs;
     for (;;) {
       const headMin = this.head.minTime();
+      this.head.noteOldest(headMin);
       if (!Number.isFinite(headMin) || this.head.maxTime - headMin <= block * 1.5) break;
       await this.persistHead(Math.floor(headMin / block) * block + block);
     }
@@ -225,7 +243,10 @@ export class Db {
     await this.applyRetention();
   }
 
-  /** Persists everything in the head before `boundary` (ms) as one block. */
+  /**
+   * Persists everything in the head before `boundary` (ms) as one block.
+   * Called by compaction; tests call it directly with autoCompact off.
+   */
   async persistHead(boundary: number): Promise<void> {
     const segment = await this.wal.cut();
     const series = this.head.cutBefore(boundary);
@@ -317,7 +338,7 @@ export class Db {
     if (this.closed) return;
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
-    if (this.running !== null) await this.running;
+    if (this.running !== null) await this.running.catch(() => undefined);
     await this.wal.close();
     this.head.files.close();
     for (const b of this.blocks) b.close();

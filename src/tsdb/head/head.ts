@@ -64,6 +64,11 @@ export class Head {
   minValidTime = Number.NEGATIVE_INFINITY;
   /** Newest sample time seen, -Infinity when empty. */
   maxTime = Number.NEGATIVE_INFINITY;
+  /**
+   * Oldest in-order sample time accepted since the last cut (an estimate of
+   * the head's span kept at no cost per sample, to know when to cut a block).
+   */
+  private oldestSinceCut = Number.POSITIVE_INFINITY;
 
   private readonly byId = new Map<number, MemSeries>();
   private readonly byKey = new Map<string, MemSeries>();
@@ -169,6 +174,7 @@ export class Head {
     if (outcome === "ok") {
       this.stats.samplesAppended++;
       if (t > this.maxTime) this.maxTime = t;
+      if (t < this.oldestSinceCut) this.oldestSinceCut = t;
     } else if (outcome !== "duplicate") {
       this.refuse(outcome, 1);
     }
@@ -178,6 +184,19 @@ export class Head {
   /** Counts refused samples by reason. */
   refuse(reason: string, n: number): void {
     this.stats.refused[reason] = (this.stats.refused[reason] ?? 0) + n;
+  }
+
+  /**
+   * True when the head likely spans more than 1.5 block durations, the point
+   * where Prometheus cuts a block. Cheap: for every commit.
+   */
+  wantsCut(): boolean {
+    return this.maxTime - this.oldestSinceCut > this.options.blockDurationMs * 1.5;
+  }
+
+  /** Resets the span estimate to an exact minimum time (after a full scan). */
+  noteOldest(minTime: number): void {
+    this.oldestSinceCut = minTime;
   }
 
   /** Earliest sample time held in the head, +Infinity when empty. */
@@ -241,6 +260,7 @@ export class Head {
     }
     out.sort((a, b) => compareLabels(a.labels, b.labels));
     if (boundary > this.minValidTime) this.minValidTime = boundary;
+    this.oldestSinceCut = Math.max(this.oldestSinceCut, boundary);
     return out;
   }
 

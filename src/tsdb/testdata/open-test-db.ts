@@ -17,6 +17,7 @@ export function testDbOptions(dir: string, over: Partial<DbOptions> = {}): DbOpt
       maxSamplesPerRequest: 0,
     },
     compactionIntervalMs: 3_600_000,
+    autoCompact: false,
     ...over,
   };
 }

@@ -43,6 +43,12 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   readonly db: Db;
   readonly config: ServerConfig;
+  /**
+   * Reloads the config repo: scrape jobs are swapped in (unchanged targets keep
+   * running); settings that need a restart (listen, storage) are reported.
+   * A config with errors throws ConfigError and changes nothing.
+   */
+  reload(): Promise<{ restartNeeded: string[] }>;
   close(): Promise<void>;
 }
 
@@ -69,6 +75,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   const logger =
     flags.logger ??
     pino({ level: config.log.level, base: { service: "reddot" } }, pino.destination(2));
+  let reload: RunningServer["reload"] = async () => {
+    throw new ReddotError("RD_NOT_READY", 503, "starting up: reload after the store is open");
+  };
   let storage: Storage | null = null;
   let db: Db | null = null;
   const lazyStorage: Storage = {
@@ -102,6 +111,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       return { activeTargets: t.active, droppedTargets: t.dropped };
     },
     onRemoteWrite: (o) => selfMetrics.remoteWrite(o.status, o.samples),
+    reload: () => reload().then(() => undefined),
     logger,
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
@@ -130,9 +140,21 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     throw e;
   }
   storage = new LocalStorage(db);
-  const jobs = [...scrape];
-  if (config.scrape.self.enabled) jobs.push(selfScrapeJob(port, config));
-  scrapeManager.apply(jobs);
+  const jobsFor = (list: ScrapeConfig[], cfg: ServerConfig) =>
+    cfg.scrape.self.enabled ? [...list, selfScrapeJob(port, cfg)] : [...list];
+  scrapeManager.apply(jobsFor(scrape, config));
+  reload = async () => {
+    const next = await resolveConfig(flags);
+    const restartNeeded: string[] = [];
+    if (JSON.stringify(next.server.storage) !== JSON.stringify(config.storage))
+      restartNeeded.push("storage");
+    if (next.server.dataDir !== config.dataDir) restartNeeded.push("data_dir");
+    if (JSON.stringify(next.server.listen) !== JSON.stringify(config.listen))
+      restartNeeded.push("listen");
+    scrapeManager.apply(jobsFor(next.scrape, next.server));
+    logger.info({ jobs: next.scrape.length, restartNeeded }, "config reloaded");
+    return { restartNeeded };
+  };
   out.write(`reddot ${version} is ready at ${url} (data in ${config.dataDir})\n`);
   const opened = db;
   return {
@@ -140,6 +162,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     app,
     db: opened,
     config,
+    reload: () => reload(),
     close: async () => {
       await scrapeManager.stop();
       await app.close();

@@ -30,6 +30,8 @@ export interface ApiDeps {
   buildInfo: BuildInfo;
   /** Scrape status for /api/v1/targets, when a scrape manager runs. */
   targets?: () => unknown;
+  /** Reloads the config repo (POST /-/reload); throws ConfigError on a bad config. */
+  reload?: () => Promise<void>;
   /** Counts remote-write outcomes for self-monitoring. */
   onRemoteWrite?: (outcome: { status: number; samples: number; refused: number }) => void;
   logger?: FastifyBaseLogger;

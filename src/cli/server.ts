@@ -56,6 +56,25 @@ export function registerServerCommand(program: Command): void {
           },
         );
       };
+      // SIGHUP reloads the config repo, as Prometheus does.
+      process.on("SIGHUP", () => {
+        server.reload().then(
+          ({ restartNeeded }) => {
+            process.stderr.write("reddot: config reloaded\n");
+            if (restartNeeded.length > 0) {
+              process.stderr.write(
+                `reddot: ${restartNeeded.join(", ")} changed: restart to apply\n`,
+              );
+            }
+          },
+          (err: unknown) => {
+            if (isConfigError(err)) console.error(formatConfigIssues(err.issues));
+            console.error(
+              `reddot: reload failed, the running config stays: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          },
+        );
+      });
       process.on("SIGINT", () => stop("SIGINT"));
       process.on("SIGTERM", () => stop("SIGTERM"));
     });

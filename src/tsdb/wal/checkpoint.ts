@@ -9,7 +9,8 @@ import { mkdir, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { walIoError } from "./errors.js";
 import { checkpointName, segmentName } from "./format.js";
-import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
+import { RecordDecoder } from "./record-decode.js";
+import { encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
 import { listWalDir, SegmentSequence, syncDir } from "./segment-file.js";
 import { scanSegment } from "./segment-reader.js";
 import { checkContiguous, checkpointFiles } from "./wal-dir.js";
@@ -94,6 +95,7 @@ class CheckpointBuilder {
   private readonly ts = new Float64Array(SAMPLES_PER_RECORD);
   private readonly vs = new Float64Array(SAMPLES_PER_RECORD);
   private n = 0;
+  private readonly decoder = new RecordDecoder();
 
   constructor(
     dir: string,
@@ -105,7 +107,8 @@ class CheckpointBuilder {
 
   /** Takes one source frame; returns a promise when it is time to write. */
   add(type: number, payload: Uint8Array): undefined | Promise<void> {
-    const rec = decodeRecord(type, payload);
+    // The samples arrays are the decoder's: read here, never kept.
+    const rec = this.decoder.decode(type, payload);
     const keep = this.p.keepSeries;
     if (rec.type === "series") {
       const kept = rec.series.filter((s) => keep(s.ref));

@@ -6,9 +6,9 @@
 export { isWalCorruptionError, WalCorruptionError } from "./errors.js";
 export { DEFAULT_SEGMENT_SIZE, RecordType, WAL_FORMAT_VERSION } from "./format.js";
 export type { ReplayProgress, ReplayStats, WalOptions, WalStats } from "./options.js";
+export { decodeRecord } from "./record-decode.js";
 export {
   type DecodedRecord,
-  decodeRecord,
   encodeSamplesRecord,
   encodeSeriesRecord,
   type SeriesEntry,

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { STALE_NAN } from "../sample.js";
 import { WalCorruptionError } from "./errors.js";
 import { RecordType } from "./format.js";
-import { decodeRecord, encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
+import { decodeRecord } from "./record-decode.js";
+import { encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
 
 function decode(encoded: Uint8Array) {
   return decodeRecord(encoded[0], encoded.subarray(1));

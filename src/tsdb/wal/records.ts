@@ -1,19 +1,18 @@
 /**
  * Record payloads of the WAL: series definitions and sample batches (layouts in
- * docs/formats/wal.md). Pure encoding and decoding, no I/O.
+ * docs/formats/wal.md). Types and pure encoding, no I/O.
  *
  * An encoded record, as returned by the encoders and accepted by `Wal.log`, is
  * one type byte (`RecordType`) followed by the payload. The WAL frames it as
- * type, length, checksum, payload; `decodeRecord` receives the frame's type and
- * payload. Same split as Prometheus `tsdb/record` (payloads) and `tsdb/wlog`
- * (framing), with our own byte layout.
+ * type, length, checksum, payload; `decodeRecord` (record-decode.ts) receives
+ * the frame's type and payload. Same split as Prometheus `tsdb/record`
+ * (payloads) and `tsdb/wlog` (framing), with our own byte layout.
  */
 import { Buffer } from "node:buffer";
 import { bug } from "../../lib/errors.js";
-import type { Label, Labels } from "../labels.js";
-import { WalCorruptionError } from "./errors.js";
+import type { Labels } from "../labels.js";
 import { RecordType } from "./format.js";
-import { ByteReader, MAX_VARINT_LEN, putUvarint, putVarint } from "./varint.js";
+import { MAX_VARINT_LEN, putUvarint, putVarint } from "./varint.js";
 
 /** One series definition: its id in the head and its label set. */
 export interface SeriesEntry {
@@ -21,7 +20,11 @@ export interface SeriesEntry {
   labels: Labels;
 }
 
-/** A decoded record. Typed arrays are fresh (they never alias the read buffer). */
+/**
+ * A decoded record. The typed arrays hold exactly `length` samples and never
+ * alias the read buffer; from `decodeRecord` they are the record's own, from a
+ * `RecordDecoder` (and so in `Wal.replay`) they are reused by the next record.
+ */
 export type DecodedRecord =
   | { type: "series"; series: SeriesEntry[] }
   | { type: "samples"; refs: Uint32Array; ts: Float64Array; vs: Float64Array; length: number };
@@ -120,75 +123,4 @@ export function encodeSamplesRecord(
     for (let o = 0; o < n * 8; o += 8) for (let k = 0; k < 8; k++) buf[pos + o + k] = vb[o + 7 - k];
   }
   return copyOut(buf, pos + n * 8);
-}
-
-/**
- * Decodes the payload of a frame of type `frameType`. Throws WalCorruptionError
- * (path "", offset inside the payload) on an unknown type or malformed payload.
- */
-export function decodeRecord(frameType: number, payload: Uint8Array): DecodedRecord {
-  if (frameType === RecordType.samples) return decodeSamples(payload);
-  if (frameType === RecordType.series) return decodeSeries(payload);
-  throw new WalCorruptionError("", 0, `unknown record type ${frameType}`);
-}
-
-function decodeSeries(payload: Uint8Array): DecodedRecord {
-  const r = new ByteReader(payload);
-  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  const count = r.uvarint();
-  // Each series takes at least 2 bytes: refuse counts that would allocate wildly.
-  if (count > r.remaining / 2) throw r.fail(`series count ${count} exceeds the payload`);
-  const series: SeriesEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const ref = r.uvarint();
-    if (ref > MAX_REF) throw r.fail(`series ref ${ref} is not a u32`);
-    const k = r.uvarint();
-    if (k > r.remaining / 2) throw r.fail(`label count ${k} exceeds the payload`);
-    const labels: Label[] = [];
-    for (let j = 0; j < k; j++) {
-      const name = readString(r, text);
-      const value = readString(r, text);
-      labels.push({ name, value });
-    }
-    series.push({ ref, labels });
-  }
-  if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);
-  return { type: "series", series };
-}
-
-function readString(r: ByteReader, text: Buffer): string {
-  const len = r.uvarint();
-  const start = r.take(len);
-  return text.toString("utf8", start, start + len);
-}
-
-function decodeSamples(payload: Uint8Array): DecodedRecord {
-  const r = new ByteReader(payload);
-  const n = r.uvarint();
-  // Each sample takes at least 10 bytes: refuse counts that would allocate wildly.
-  if (n > r.remaining / 10) throw r.fail(`sample count ${n} exceeds the payload`);
-  const refs = new Uint32Array(n);
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  if (n > 0) {
-    const baseRef = r.uvarint();
-    const baseT = r.varint();
-    // Fast path: one pass into preallocated typed arrays, one copy of the values.
-    for (let i = 0; i < n; i++) {
-      const ref = baseRef + r.varint();
-      if (ref < 0 || ref > MAX_REF) throw r.fail(`sample ref ${ref} is not a u32`);
-      refs[i] = ref;
-      ts[i] = baseT + r.varint();
-    }
-    const p = r.take(n * 8);
-    const vb = new Uint8Array(vs.buffer);
-    if (LITTLE_ENDIAN) {
-      vb.set(payload.subarray(p, p + n * 8));
-    } else {
-      for (let o = 0; o < n * 8; o += 8)
-        for (let k = 0; k < 8; k++) vb[o + 7 - k] = payload[p + o + k];
-    }
-  }
-  if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);
-  return { type: "samples", refs, ts, vs, length: n };
 }

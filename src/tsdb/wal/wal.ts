@@ -19,7 +19,8 @@ import {
   type WalOptions,
   type WalStats,
 } from "./options.js";
-import { type DecodedRecord, decodeRecord } from "./records.js";
+import { RecordDecoder } from "./record-decode.js";
+import type { DecodedRecord } from "./records.js";
 import { checkEncodedRecord, SegmentSequence } from "./segment-file.js";
 import { scanSegment } from "./segment-reader.js";
 import { prepareWalDir, replayDir } from "./wal-dir.js";
@@ -129,6 +130,10 @@ export class Wal {
    * Delivers every record, oldest first: the latest checkpoint, then each
    * segment after it. Cuts a torn tail off the last segment. Call once, before
    * the first `log()`, `cut()` or `checkpoint()`.
+   *
+   * Fast path: the `refs`, `ts` and `vs` arrays of a samples record are reused
+   * for the next record, so they are only valid during the `onRecord` call;
+   * copy what must outlive it. Series records and their labels may be kept.
    */
   async replay(
     onRecord: (rec: DecodedRecord) => void,
@@ -150,8 +155,9 @@ export class Wal {
       tornTailsRepaired: 0,
       durationMs: 0,
     };
+    const decoder = new RecordDecoder();
     const onFrame = (type: number, payload: Uint8Array): undefined => {
-      const rec = decodeRecord(type, payload);
+      const rec = decoder.decode(type, payload);
       stats.records++;
       if (rec.type === "series") stats.series += rec.series.length;
       else stats.samples += rec.length;

@@ -7,12 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STALE_NAN } from "../../sample.js";
 import type { WalOptions } from "../options.js";
-import {
-  type DecodedRecord,
-  decodeRecord,
-  encodeSamplesRecord,
-  encodeSeriesRecord,
-} from "../records.js";
+import { decodeRecord } from "../record-decode.js";
+import { type DecodedRecord, encodeSamplesRecord, encodeSeriesRecord } from "../records.js";
 import { Wal } from "../wal.js";
 
 /** Record `i` of the test stream: every 5th is a series record, the rest samples (one stale). */

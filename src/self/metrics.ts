@@ -2,22 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 
 /** What self-monitoring reads from the store. */
 export interface StoreStatsSource {
-  stats(): {
-    headSeries: number;
-    headSamplesAppended: number;
-    refused: Record<string, number>;
-    blocks: number;
-    blockBytes: number;
-    compactions: number;
-    compactionFailures: number;
-    headCompactions: number;
-    retentionDeletions: number;
-    walBytesWritten: number;
-    walFsyncs: number;
-    walTornTailsRepaired: number;
-    headMinTime: number;
-    headMaxTime: number;
-  };
+  stats(): DbStats;
 }
 
 /** The server's own metrics, served at /metrics and scraped by the server itself. */

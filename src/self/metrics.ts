@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { DbStats } from "../storage/index.js";
 
 /** What self-monitoring reads from the store. */
 export interface StoreStatsSource {

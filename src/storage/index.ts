@@ -1,5 +1,6 @@
 /** Storage interfaces shared by PromQL, ingestion, scrape and the API. */
 
+export type { DbStats } from "../tsdb/index.js";
 export { matcherToString, newMatcher } from "../tsdb/index.js";
 export type { Label, Labels } from "../tsdb/labels.js";
 export {

@@ -5,6 +5,7 @@ import type { Storage } from "../storage/index.js";
 import { errorHandler } from "./errors.js";
 import { registerExportRoute } from "./routes/export.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerHomeRoute } from "./routes/home.js";
 import { registerReadRoutes } from "./routes/read.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
 import { registerStatusRoutes } from "./routes/status.js";
@@ -55,6 +56,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
       done(null, new URLSearchParams(body as string));
     },
   );
+  registerHomeRoute(app, deps);
   registerHealthRoutes(app, deps);
   registerRemoteWriteRoute(app, deps);
   registerReadRoutes(app, deps);

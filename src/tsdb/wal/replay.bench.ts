@@ -1,13 +1,13 @@
 /**
  * WAL replay benchmark on a production-shaped log: `series` series scraped
- * every 10 s, committed in records of 10 000 samples (consecutive refs, one
+ * every 10 s, committed in records of `record` samples (consecutive refs, one
  * timestamp per 100-series target), each batch of new series preceded by its
  * series record, as `Db` writes them. Times writing it (`Wal.log`, fsync
  * "never"), then `Wal.replay` with a no-op callback and with one that reads
  * every sample, plus crc32c alone.
  *
  * Run: `npx tsx src/tsdb/wal/replay.bench.ts [--samples=50e6] [--series=140000]
- * [--runs=3] [--dir=PATH]`. With `--dir`, an existing WAL there is reused and
+ * [--record=10000] [--runs=3] [--dir=PATH]`. With `--dir`, an existing WAL there is reused and
  * kept (to profile replay alone: `node --cpu-prof --import tsx ...`); otherwise
  * the WAL goes under the OS temp directory and is deleted. Figures are from
  * the page cache, not the disk. The issue's target is 1M series × 360 samples
@@ -24,7 +24,6 @@ import type { DecodedRecord } from "./records.js";
 import { encodeSamplesRecord, encodeSeriesRecord, type SeriesEntry } from "./records.js";
 import { Wal } from "./wal.js";
 
-const RECORD_SAMPLES = 10_000;
 const TARGET_SERIES = 100;
 const SCRAPE_MS = 10_000;
 const T0 = 1_700_000_000_000;
@@ -35,6 +34,7 @@ function arg(name: string, def: string): string {
 }
 
 const SERIES = Number(arg("series", "140000"));
+const RECORD_SAMPLES = Number(arg("record", "10000"));
 const SCRAPES = Math.max(1, Math.round(Number(arg("samples", "50e6")) / SERIES));
 const RUNS = Number(arg("runs", "3"));
 const DIR = arg("dir", "");

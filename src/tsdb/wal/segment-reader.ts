@@ -4,13 +4,15 @@
  * are the remains of an interrupted write; they are cut off and counted. Any
  * other bad frame is a WalCorruptionError with the file and offset.
  *
- * Reads in chunks (a 128 MiB segment is never held whole) and hands each
- * payload to the caller as a view into the read buffer.
+ * Reads in chunks, the next one read ahead (chunk-reader.ts; a 128 MiB segment
+ * is never held whole), and hands each payload to the caller as a view into
+ * the read buffer.
  */
 import type { FileHandle } from "node:fs/promises";
 import { open, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { crc32c } from "../../lib/crc32c.js";
+import { CHUNK_SIZE, ChunkReader } from "./chunk-reader.js";
 import { WalCorruptionError, walIoError } from "./errors.js";
 import {
   checkSegmentHeader,
@@ -19,9 +21,6 @@ import {
   SEGMENT_HEADER_SIZE,
 } from "./format.js";
 import { syncDir } from "./segment-file.js";
-
-/** Bytes read per read(2) call. */
-const CHUNK_SIZE = 4 * 1024 * 1024;
 
 /** How to read one segment. */
 export interface ScanOptions {
@@ -57,16 +56,22 @@ export async function scanSegment(path: string, opts: ScanOptions): Promise<Scan
   } catch (e) {
     throw walIoError("open", path, e);
   }
+  const r = new ChunkReader(fh, path, await statSize(fh, path));
   try {
-    return await scanOpen(path, fh, opts);
+    return await scanOpen(path, fh, r, opts);
   } finally {
+    await r.settle();
     await fh.close();
   }
 }
 
-async function scanOpen(path: string, fh: FileHandle, opts: ScanOptions): Promise<ScanResult> {
-  const size = (await fh.stat()).size;
-  const r = new ChunkReader(fh, path, size);
+async function scanOpen(
+  path: string,
+  fh: FileHandle,
+  r: ChunkReader,
+  opts: ScanOptions,
+): Promise<ScanResult> {
+  const size = r.size;
   const result: ScanResult = { records: 0, size, repaired: false, removed: false };
   if (size < SEGMENT_HEADER_SIZE || (await r.allZero(0))) {
     // A crash right after creating the file: no record can be in it.
@@ -79,7 +84,8 @@ async function scanOpen(path: string, fh: FileHandle, opts: ScanOptions): Promis
   let pos = SEGMENT_HEADER_SIZE;
   let reported = 0;
   while (pos < size) {
-    const bad = await checkFrame(r, pos);
+    let bad = checkFrame(r, pos);
+    if (bad instanceof Promise) bad = await bad;
     if (bad !== null) {
       if (!opts.last) throw new WalCorruptionError(path, pos, bad);
       const next = await findValidFrame(r, pos + 1);
@@ -144,11 +150,32 @@ function locate(e: unknown, path: string, offset: number): unknown {
 
 /**
  * Checks the frame at `pos`; returns null when it is whole and its checksum
- * matches (its bytes are then loaded in `r`), else why not.
+ * matches (its bytes are then loaded in `r`), else why not. Fast path: when
+ * the frame is already in the window the answer is not wrapped in a promise,
+ * so small frames do not cost a microtask each.
  */
-async function checkFrame(r: ChunkReader, pos: number): Promise<string | null> {
+function checkFrame(r: ChunkReader, pos: number): string | null | Promise<string | null> {
   if (r.size - pos < FRAME_HEADER_SIZE) return "frame header cut short";
-  let i = r.has(pos, FRAME_HEADER_SIZE) ? pos - r.start : await r.at(pos, FRAME_HEADER_SIZE);
+  if (!r.has(pos, FRAME_HEADER_SIZE)) return loadAndCheckFrame(r, pos);
+  const i = pos - r.start;
+  const bad = checkFrameHeader(r, pos, i);
+  if (bad !== null) return bad;
+  const n = FRAME_HEADER_SIZE + readU32(r.buf, i + 1);
+  if (!r.has(pos, n)) return loadAndCheckFrame(r, pos);
+  return checkPayload(r.buf, i, n);
+}
+
+async function loadAndCheckFrame(r: ChunkReader, pos: number): Promise<string | null> {
+  let i = await r.at(pos, FRAME_HEADER_SIZE);
+  const bad = checkFrameHeader(r, pos, i);
+  if (bad !== null) return bad;
+  const n = FRAME_HEADER_SIZE + readU32(r.buf, i + 1);
+  i = await r.at(pos, n);
+  return checkPayload(r.buf, i, n);
+}
+
+/** Type and length of the frame header at `buf[i]` (file position `pos`). */
+function checkFrameHeader(r: ChunkReader, pos: number, i: number): string | null {
   const type = r.buf[i];
   if (!isKnownRecordType(type)) return `unknown record type ${type}`;
   const len = readU32(r.buf, i + 1);
@@ -156,10 +183,13 @@ async function checkFrame(r: ChunkReader, pos: number): Promise<string | null> {
   // checksum with crc 0 (crc32c of nothing is 0): a zeroed frame must not.
   if (len === 0) return "empty record";
   if (len > r.size - pos - FRAME_HEADER_SIZE) return `record of ${len} bytes runs past the end`;
-  const n = FRAME_HEADER_SIZE + len;
-  if (!r.has(pos, n)) i = await r.at(pos, n);
-  const want = readU32(r.buf, i + 5);
-  const got = crc32c(r.buf, i + FRAME_HEADER_SIZE, i + n);
+  return null;
+}
+
+/** The checksum of the `n`-byte frame loaded at `buf[i]`. */
+function checkPayload(buf: Uint8Array, i: number, n: number): string | null {
+  const want = readU32(buf, i + 5);
+  const got = crc32c(buf, i + FRAME_HEADER_SIZE, i + n);
   if (got !== want) return `checksum mismatch (crc32c ${hex(got)}, frame says ${hex(want)})`;
   return null;
 }
@@ -206,65 +236,15 @@ function readU32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, "0")}`;
+async function statSize(fh: FileHandle, path: string): Promise<number> {
+  try {
+    return (await fh.stat()).size;
+  } catch (e) {
+    await fh.close();
+    throw walIoError("stat", path, e);
+  }
 }
 
-/** A forward-only window over a file: `buf[0, end - start)` holds file bytes `[start, end)`. */
-class ChunkReader {
-  buf = new Uint8Array(CHUNK_SIZE);
-  start = 0;
-  end = 0;
-
-  constructor(
-    private readonly fh: FileHandle,
-    private readonly path: string,
-    readonly size: number,
-  ) {}
-
-  /** True when file bytes `[pos, pos + n)` are in the window. */
-  has(pos: number, n: number): boolean {
-    return pos >= this.start && pos + n <= this.end;
-  }
-
-  /**
-   * Loads file bytes `[pos, pos + n)` (pos + n <= size, pos >= start) and
-   * returns the index of `pos` in `buf`. Keeps and reuses the window's bytes.
-   */
-  async at(pos: number, n: number): Promise<number> {
-    if (this.has(pos, n)) return pos - this.start;
-    const keep = pos >= this.start && pos < this.end ? this.end - pos : 0;
-    if (n > this.buf.length) {
-      const grown = new Uint8Array(Math.max(n, 2 * this.buf.length));
-      grown.set(this.buf.subarray(pos - this.start, pos - this.start + keep));
-      this.buf = grown;
-    } else if (keep > 0) {
-      this.buf.copyWithin(0, pos - this.start, this.end - this.start);
-    }
-    this.start = pos;
-    this.end = pos + keep;
-    while (this.end < pos + n) {
-      const want = Math.min(this.buf.length - (this.end - this.start), this.size - this.end);
-      let got: number;
-      try {
-        ({ bytesRead: got } = await this.fh.read(this.buf, this.end - this.start, want, this.end));
-      } catch (e) {
-        throw walIoError("read", this.path, e);
-      }
-      if (got === 0) throw walIoError("read", this.path, new Error("file shrank while read"));
-      this.end += got;
-    }
-    return 0;
-  }
-
-  /** True when every byte from `pos` to the end of the file is zero. */
-  async allZero(pos: number): Promise<boolean> {
-    for (let p = pos; p < this.size; ) {
-      const n = Math.min(CHUNK_SIZE, this.size - p);
-      const i = await this.at(p, n);
-      for (let k = i; k < i + n; k++) if (this.buf[k] !== 0) return false;
-      p += n;
-    }
-    return true;
-  }
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isReddotError } from "../lib/errors.js";
-import { compileGoRegex, type RelabelConfig } from "../scrape/index.js";
+import { compileRelabelRegex, type RelabelConfig } from "../scrape/index.js";
 import { LABEL_NAME_RE, labelNameField } from "./fields.js";
 
 /*
@@ -51,7 +51,7 @@ const NO_REPLACEMENT = new Set(["lowercase", "uppercase", "keepequal", "dropequa
 export function regexField() {
   return z.string().superRefine((source, ctx) => {
     try {
-      compileGoRegex(source, "regex");
+      compileRelabelRegex(source, "regex");
     } catch (e) {
       if (!isReddotError(e)) throw e;
       ctx.addIssue({

@@ -1,5 +1,4 @@
 /** Scrape manager: static targets from scrape configs, relabeling, scrape loops. */
-export { compileGoRegex } from "./go-regex.js";
 export {
   type DroppedTarget,
   ScrapeManager,
@@ -8,6 +7,7 @@ export {
 export {
   type CompiledRelabel,
   compileRelabel,
+  compileRelabelRegex,
   hashMod,
   isValidLabelName,
   relabel,

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { labelsFromRecord, labelsToRecord } from "../storage/index.js";
-import { compileRelabel, relabel } from "./relabel.js";
+import { compileRelabel, compileRelabelRegex, relabel } from "./relabel.js";
 import type { RelabelConfig } from "./types.js";
 
 /** A relabel config with Prometheus' defaults for what is not given. */
@@ -380,4 +380,23 @@ describe("relabel: results and validation", () => {
       );
     });
   }
+});
+
+describe("compileRelabelRegex", () => {
+  it("anchors, and keeps `.` off \\n as Prometheus' relabel does (translation cases: lib/re2.test.ts)", () => {
+    expect(compileRelabelRegex("a.c").test("abc")).toBe(true);
+    expect(compileRelabelRegex("a.c").test("a\nc")).toBe(false);
+    expect(compileRelabelRegex("b").test("abc")).toBe(false);
+  });
+
+  it("rejects what it cannot translate with RD_BAD_RELABEL_REGEX, naming the input", () => {
+    expect(() => compileRelabelRegex("(?U)a", "x.regex")).toThrow(
+      /x\.regex: cannot compile "\(\?U\)a"/,
+    );
+    expect(() => compileRelabelRegex("a\\C")).toThrow(/\\C/);
+    expect(() => compileRelabelRegex("(a")).toThrow(/cannot compile/);
+    expect(() => compileRelabelRegex("a(?=b)")).toThrow(
+      expect.objectContaining({ code: "RD_BAD_RELABEL_REGEX", status: 400 }),
+    );
+  });
 });

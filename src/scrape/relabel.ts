@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { ReddotError } from "../lib/errors.js";
+import { compileRe2 } from "../lib/re2.js";
 import type { Label, Labels } from "../storage/index.js";
 import {
   expandTemplate,
@@ -17,7 +18,6 @@ import {
   type Template,
   templateHasRefs,
 } from "./expand-template.js";
-import { compileGoRegex } from "./go-regex.js";
 import type { RelabelConfig } from "./types.js";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -77,6 +77,22 @@ export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labe
   return c.apply(labels);
 }
 
+/**
+ * Compiles a relabel regex (Go RE2 syntax) as Prometheus does (model/relabel
+ * NewRegexp): anchored at both ends, `.` stops at `\n` unless `(?s)`. Throws
+ * RD_BAD_RELABEL_REGEX naming `what` and the source.
+ */
+export function compileRelabelRegex(source: string, what = "regex"): RegExp {
+  const r = compileRe2(source, { dotMatchesNewline: false });
+  if (r.ok) return r.regex;
+  throw new ReddotError(
+    "RD_BAD_RELABEL_REGEX",
+    400,
+    `${what}: cannot compile "${source}": ${r.problem}`,
+    r.cause === undefined ? undefined : { cause: r.cause },
+  );
+}
+
 function bad(what: string, message: string): ReddotError {
   return new ReddotError("RD_BAD_RELABEL", 400, `${what}: ${message}`);
 }
@@ -110,7 +126,7 @@ function compileStep(c: RelabelConfig, what: string): Step {
     action: c.action,
     sourceLabels: c.sourceLabels,
     separator: c.separator,
-    regex: compileGoRegex(c.regex, `${what}.regex`),
+    regex: compileRelabelRegex(c.regex, `${what}.regex`),
     modulus,
     targetLabel: target,
     target: parseTemplate(target),

@@ -4,7 +4,7 @@
  * Regexes are RE2 as in Prometheus 3 (model/labels/regexp.go): fully anchored
  * (`^(?:re)$`) and `.` matches a newline too, which JS gets from the `s` flag.
  * The `u` flag makes `.` match a whole code point, as RE2 does on UTF-8. RE2
- * spellings JS lacks are rewritten and JS-only constructs refused (see re2.ts).
+ * spellings JS lacks are rewritten and JS-only constructs refused (lib/re2.ts).
  *
  * Like Prometheus' FastRegexMatcher, common regex shapes skip the regex engine:
  * literal alternations (`a|b|c`) become a set lookup, `.*` and `.+` need no
@@ -13,8 +13,8 @@
  */
 
 import { bug, ReddotError } from "../../lib/errors.js";
+import { compileRe2, isLiteralEscape } from "../../lib/re2.js";
 import type { Matcher, MatchType } from "../types.js";
-import { isAsciiPunct, translateRe2 } from "./re2.js";
 
 /**
  * What the positive half of a matcher accepts (`=`/`=~` as written; `!=`/`!~`
@@ -54,7 +54,7 @@ const META = new Set(["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]
 /**
  * Splits `re` into its top-level literal alternatives (`a|b\.c|` → ["a", "b.c", ""]),
  * or returns undefined when any part is not a plain literal. An escaped ASCII
- * punctuation character counts as that literal character, as in RE2.
+ * character other than a letter or digit counts as that character, as in RE2.
  */
 function literalAlternatives(re: string): string[] | undefined {
   const alts: string[] = [];
@@ -66,7 +66,7 @@ function literalAlternatives(re: string): string[] | undefined {
       cur = "";
     } else if (c === "\\") {
       const d = re[i + 1];
-      if (d === undefined || !isAsciiPunct(d)) return undefined;
+      if (d === undefined || !isLiteralEscape(d)) return undefined;
       cur += d;
       i++;
     } else if (META.has(c)) {
@@ -107,21 +107,17 @@ export function matcherToString(m: Matcher): string {
 /** Compiles `value` as an anchored RE2 regex; throws RD_BAD_REGEX naming the matcher. */
 function compileRegex(type: MatchType, name: string, value: string): (v: string) => boolean {
   const where = `${quoteName(name)}${type}${JSON.stringify(value)}`;
-  const t = translateRe2(value);
-  if (!t.ok)
-    throw new ReddotError("RD_BAD_REGEX", 400, `bad regex in matcher ${where}: ${t.problem}`);
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${t.source})$`, t.ignoreCase ? "isu" : "su");
-  } catch (e) {
-    // V8 says "Invalid regular expression: /<source>/su: <problem>"; the source
-    // shown would be our translation, so keep only the problem.
-    const msg = e instanceof Error ? e.message : String(e);
-    const problem = msg.slice(msg.lastIndexOf(": ") + 2) || msg;
-    throw new ReddotError("RD_BAD_REGEX", 400, `bad regex in matcher ${where}: ${problem}`, {
-      cause: e,
-    });
+  const r = compileRe2(value, { dotMatchesNewline: true });
+  if (!r.ok) {
+    const options = r.cause === undefined ? undefined : { cause: r.cause };
+    throw new ReddotError(
+      "RD_BAD_REGEX",
+      400,
+      `bad regex in matcher ${where}: ${r.problem}`,
+      options,
+    );
   }
+  const re = r.regex;
   return (v) => re.test(v);
 }
 

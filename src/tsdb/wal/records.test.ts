@@ -4,6 +4,7 @@ import { WalCorruptionError } from "./errors.js";
 import { RecordType } from "./format.js";
 import { decodeRecord } from "./record-decode.js";
 import { encodeSamplesRecord, encodeSeriesRecord } from "./records.js";
+import { putUvarint, putVarint } from "./varint.js";
 
 function decode(encoded: Uint8Array) {
   return decodeRecord(encoded[0], encoded.subarray(1));
@@ -81,6 +82,37 @@ describe("samples records", () => {
     const one = Float64Array.of(1.5);
     expect(() => encodeSamplesRecord(Uint32Array.of(1), one, one, 1)).toThrow(/BUG/);
     expect(() => encodeSamplesRecord(Uint32Array.of(1), one, one, 2)).toThrow(/BUG/);
+    const ts = Float64Array.of(1_700_000_000_000, 1_700_000_000_000.5);
+    expect(() => encodeSamplesRecord(Uint32Array.of(1, 2), ts, ts, 2)).toThrow(/BUG/);
+    const far = Float64Array.of(-(2 ** 52), 2 ** 52);
+    expect(() => encodeSamplesRecord(Uint32Array.of(1, 2), far, far, 2)).toThrow(/BUG/);
+  });
+
+  it("writes the bytes of the layout: plain varints of the deltas, on both sides of 2^30", () => {
+    const deltas = [0, 1, -1, 63, -64, 64, 8191, -8192, 2 ** 26, -(2 ** 30), 2 ** 30 - 1, 2 ** 30];
+    const refs = new Uint32Array(deltas.length);
+    const ts = new Float64Array(deltas.length);
+    const vs = new Float64Array(deltas.length).map((_, i) => i / 3);
+    const baseRef = 2 ** 31;
+    const baseT = 1_700_000_000_000;
+    deltas.forEach((d, i) => {
+      refs[i] = i === 0 ? baseRef : baseRef + d;
+      ts[i] = i === 0 ? baseT : baseT - 3 * d;
+    });
+    const want = new Uint8Array(1024);
+    want[0] = RecordType.samples;
+    let pos = putUvarint(want, 1, deltas.length);
+    pos = putUvarint(want, pos, baseRef);
+    pos = putVarint(want, pos, baseT);
+    for (let i = 0; i < deltas.length; i++) {
+      pos = putVarint(want, pos, refs[i] - baseRef);
+      pos = putVarint(want, pos, ts[i] - baseT);
+    }
+    want.set(new Uint8Array(vs.buffer), pos);
+    pos += vs.length * 8;
+    expect(Array.from(encodeSamplesRecord(refs, ts, vs, deltas.length))).toEqual(
+      Array.from(want.subarray(0, pos)),
+    );
   });
 });
 

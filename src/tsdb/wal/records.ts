@@ -111,10 +111,15 @@ export function encodeSamplesRecord(
   pos = putVarint(buf, pos, baseT);
   // Fast path: one pass over the deltas, then one copy of the value block.
   for (let i = 0; i < n; i++) {
+    const dRef = refs[i] - baseRef;
+    pos = isSmallInt(dRef) ? putZigzag30(buf, pos, dRef) : putVarint(buf, pos, dRef);
     const dt = ts[i] - baseT;
-    if (!Number.isSafeInteger(dt)) throw bug("sample timestamp is not an integer", { t: ts[i] });
-    pos = putVarint(buf, pos, refs[i] - baseRef);
-    pos = putVarint(buf, pos, dt);
+    if (isSmallInt(dt)) {
+      pos = putZigzag30(buf, pos, dt);
+    } else {
+      if (!Number.isSafeInteger(dt)) throw bug("sample timestamp is not an integer", { t: ts[i] });
+      pos = putVarint(buf, pos, dt);
+    }
   }
   const vb = new Uint8Array(vs.buffer, vs.byteOffset, n * 8);
   if (LITTLE_ENDIAN) {
@@ -123,4 +128,23 @@ export function encodeSamplesRecord(
     for (let o = 0; o < n * 8; o += 8) for (let k = 0; k < 8; k++) buf[pos + o + k] = vb[o + 7 - k];
   }
   return copyOut(buf, pos + n * 8);
+}
+
+/** True when `x` is an integer with |x| < 2^30 (also false for NaN and fractions). */
+function isSmallInt(x: number): boolean {
+  return (x | 0) === x && x >= -0x4000_0000 && x < 0x4000_0000;
+}
+
+/**
+ * Fast path: `putVarint` for |x| < 2^30 with 32-bit operators (the zigzag
+ * value then fits in 31 bits); writes the same bytes.
+ */
+function putZigzag30(buf: Uint8Array, pos: number, x: number): number {
+  let u = (x << 1) ^ (x >> 31);
+  while (u >= 0x80) {
+    buf[pos++] = (u & 0x7f) | 0x80;
+    u >>>= 7;
+  }
+  buf[pos++] = u;
+  return pos;
 }

@@ -37,63 +37,29 @@ export type Re2Compiled =
   | { readonly ok: true; readonly regex: RegExp }
   | { readonly ok: false; readonly problem: string; readonly cause?: unknown };
 
-/** Inclusive code point ranges. */
-type Ranges = readonly (readonly [number, number])[];
+/** Code point ranges as pairs of inclusive bounds: `[lo0, hi0, lo1, hi1, ...]`, sorted. */
+type Ranges = readonly number[];
 
 /** RE2's POSIX classes (`[[:alpha:]]`), all ASCII. */
 const POSIX_CLASSES: Readonly<Record<string, Ranges>> = {
-  alnum: [
-    [0x30, 0x39],
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-  ],
-  alpha: [
-    [0x41, 0x5a],
-    [0x61, 0x7a],
-  ],
-  ascii: [[0x00, 0x7f]],
-  blank: [
-    [0x09, 0x09],
-    [0x20, 0x20],
-  ],
-  cntrl: [
-    [0x00, 0x1f],
-    [0x7f, 0x7f],
-  ],
-  digit: [[0x30, 0x39]],
-  graph: [[0x21, 0x7e]],
-  lower: [[0x61, 0x7a]],
-  print: [[0x20, 0x7e]],
-  punct: [
-    [0x21, 0x2f],
-    [0x3a, 0x40],
-    [0x5b, 0x60],
-    [0x7b, 0x7e],
-  ],
-  space: [
-    [0x09, 0x0d],
-    [0x20, 0x20],
-  ],
-  upper: [[0x41, 0x5a]],
-  word: [
-    [0x30, 0x39],
-    [0x41, 0x5a],
-    [0x5f, 0x5f],
-    [0x61, 0x7a],
-  ],
-  xdigit: [
-    [0x30, 0x39],
-    [0x41, 0x46],
-    [0x61, 0x66],
-  ],
+  alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
+  alpha: [0x41, 0x5a, 0x61, 0x7a],
+  ascii: [0x00, 0x7f],
+  blank: [0x09, 0x09, 0x20, 0x20],
+  cntrl: [0x00, 0x1f, 0x7f, 0x7f],
+  digit: [0x30, 0x39],
+  graph: [0x21, 0x7e],
+  lower: [0x61, 0x7a],
+  print: [0x20, 0x7e],
+  punct: [0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e],
+  space: [0x09, 0x0d, 0x20, 0x20],
+  upper: [0x41, 0x5a],
+  word: [0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a],
+  xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
 };
 
 /** RE2's `\s`: `[\t\n\f\r ]`, without `\v` or Unicode spaces. */
-const RE2_SPACE: Ranges = [
-  [0x09, 0x0a],
-  [0x0c, 0x0d],
-  [0x20, 0x20],
-];
+const RE2_SPACE: Ranges = [0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20];
 
 /** Largest count RE2 accepts in `{n,m}` (Go's parseRepeat: "invalid repeat count" above it). */
 const MAX_REPEAT = 1000;
@@ -268,20 +234,25 @@ function posixClass(name: string): string {
 
 /** Every code point not in `ranges` (sorted, disjoint). */
 function complement(ranges: Ranges): Ranges {
-  const out: [number, number][] = [];
+  const out: number[] = [];
   let next = 0;
-  for (const [lo, hi] of ranges) {
-    if (lo > next) out.push([next, lo - 1]);
-    next = hi + 1;
+  for (let k = 0; k < ranges.length; k += 2) {
+    if (ranges[k] > next) out.push(next, ranges[k] - 1);
+    next = ranges[k + 1] + 1;
   }
-  if (next <= 0x10ffff) out.push([next, 0x10ffff]);
+  if (next <= 0x10ffff) out.push(next, 0x10ffff);
   return out;
 }
 
 /** Ranges written for the inside of a `u`-flag JS class. */
 function classText(ranges: Ranges): string {
   const cp = (c: number) => `\\u{${c.toString(16)}}`;
-  return ranges.map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join("");
+  let out = "";
+  for (let k = 0; k < ranges.length; k += 2) {
+    const [lo, hi] = [ranges[k], ranges[k + 1]];
+    out += lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`;
+  }
+  return out;
 }
 
 /** `\xHH` for one ASCII character: valid in and out of classes under the `u` flag. */

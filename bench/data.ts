@@ -6,6 +6,7 @@
  * Values mix random-walk gauges (1–2 decimals), monotonic counters and
  * constants so each store sees realistic compressibility.
  */
+import { pick, prng, randInt } from "../src/lib/prng.js";
 import type { Label, Labels } from "../src/storage/index.js";
 
 /** Scrape interval of the generated data, in milliseconds. */
@@ -160,18 +161,6 @@ function metricCatalogue(k: number): MetricTemplate[] {
   return out;
 }
 
-/** mulberry32: a small, fast, seedable PRNG; quality is ample for synthetic data. */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REGIONS = [
   "us-east-1",
   "us-west-1",
@@ -190,19 +179,18 @@ const ENVIRONMENTS = ["production", "staging", "test"];
 
 /** The host tags of TSBS cpu-only, as label pairs (without `__name__`). */
 function hostLabels(host: number, rand: () => number): Label[] {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-  const region = pick(REGIONS);
+  const region = pick(rand, REGIONS);
   return [
-    { name: "arch", value: pick(ARCHES) },
-    { name: "datacenter", value: `${region}${pick(["a", "b", "c"])}` },
+    { name: "arch", value: pick(rand, ARCHES) },
+    { name: "datacenter", value: `${region}${pick(rand, ["a", "b", "c"])}` },
     { name: "hostname", value: `host_${host}` },
-    { name: "os", value: pick(OSES) },
-    { name: "rack", value: String(Math.floor(rand() * 100)) },
+    { name: "os", value: pick(rand, OSES) },
+    { name: "rack", value: String(randInt(rand, 100)) },
     { name: "region", value: region },
-    { name: "service", value: String(Math.floor(rand() * 20)) },
-    { name: "service_environment", value: pick(ENVIRONMENTS) },
-    { name: "service_version", value: String(Math.floor(rand() * 2)) },
-    { name: "team", value: pick(TEAMS) },
+    { name: "service", value: String(randInt(rand, 20)) },
+    { name: "service_environment", value: pick(rand, ENVIRONMENTS) },
+    { name: "service_version", value: String(randInt(rand, 2)) },
+    { name: "team", value: pick(rand, TEAMS) },
   ];
 }
 
@@ -246,7 +234,7 @@ export class DevopsData {
     const span = this.samplesPerSeries * INTERVAL_MS;
     this.start = Math.floor((now - span) / BLOCK_RANGE_MS) * BLOCK_RANGE_MS;
     this.windows = Math.ceil(this.samplesPerSeries / WINDOW_SAMPLES);
-    const rand = makeRandom(shape.seed);
+    const rand = prng(shape.seed);
     const catalogue = metricCatalogue(shape.metrics);
     this.specs = catalogue.map((m) => m.spec);
     this.labels = [];
@@ -255,12 +243,12 @@ export class DevopsData {
       const tags = hostLabels(h, rand);
       // A fixed per-host offset inside the interval, as scrapes of different
       // targets are spread; still perfectly regular per series.
-      this.hostPhase[h] = Math.floor(rand() * INTERVAL_MS);
+      this.hostPhase[h] = randInt(rand, INTERVAL_MS);
       for (const m of catalogue) {
         this.labels.push([{ name: "__name__", value: m.name }, ...tags]);
       }
     }
-    this.rand = makeRandom(shape.seed ^ 0x5eed);
+    this.rand = prng(shape.seed ^ 0x5eed);
     this.state = new Float64Array(this.labels.length);
     for (let i = 0; i < this.state.length; i++) this.state[i] = this.initial(this.spec(i));
   }

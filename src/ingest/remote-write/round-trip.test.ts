@@ -1,6 +1,7 @@
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { compressSync, uncompressSync } from "snappy";
 import { describe, expect, it } from "vitest";
+import { pick, prng, randInt } from "../../lib/prng.js";
 import type { Label, Labels } from "../../storage/index.js";
 import { decodeWriteRequest } from "./decode.js";
 import { encodeWriteRequest, type WriteSeries } from "./encode.js";
@@ -10,18 +11,6 @@ import { encodeWriteRequest, type WriteSeries } from "./encode.js";
 const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0];
 function isStaleNaN(v: number): boolean {
   return bits(v) === bits(STALE_NAN);
-}
-
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUE_CHARS = [
@@ -68,31 +57,29 @@ function randomSeries(r: () => number, nSeries: number): WriteSeries[] {
   const out: WriteSeries[] = [];
   for (let s = 0; s < nSeries; s++) {
     const byName = new Map<string, string>();
-    byName.set("__name__", `metric_${Math.floor(r() * 50)}`);
-    const nLabels = Math.floor(r() * 8);
+    byName.set("__name__", `metric_${randInt(r, 50)}`);
+    const nLabels = randInt(r, 8);
     for (let k = 0; k < nLabels; k++) {
       let name = "";
-      const len = 1 + Math.floor(r() * 10);
-      for (let c = 0; c < len; c++) name += "abcdefghij_XYZ"[Math.floor(r() * 14)];
+      const len = 1 + randInt(r, 10);
+      for (let c = 0; c < len; c++) name += "abcdefghij_XYZ"[randInt(r, 14)];
       let value = "";
-      const vlen = 1 + Math.floor(r() * 12);
-      for (let c = 0; c < vlen; c++) value += VALUE_CHARS[Math.floor(r() * VALUE_CHARS.length)];
+      const vlen = 1 + randInt(r, 12);
+      for (let c = 0; c < vlen; c++) value += pick(r, VALUE_CHARS);
       byName.set(name, value);
     }
     const labels: Label[] = [...byName].map(([name, value]) => ({ name, value }));
     labels.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const n = Math.floor(r() * 6);
+    const n = randInt(r, 6);
     const ts = new Float64Array(n);
     const vs = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const pick = r();
+      const special = r();
       ts[i] =
-        pick < 0.3
-          ? SPECIAL_TS[Math.floor(r() * SPECIAL_TS.length)]
-          : Math.floor((r() - 0.5) * 2 * Number.MAX_SAFE_INTEGER);
+        special < 0.3 ? pick(r, SPECIAL_TS) : Math.floor((r() - 0.5) * 2 * Number.MAX_SAFE_INTEGER);
       const kind = r();
       if (kind < 0.1) vs[i] = STALE_NAN;
-      else if (kind < 0.4) vs[i] = SPECIAL_VALUES[Math.floor(r() * SPECIAL_VALUES.length)];
+      else if (kind < 0.4) vs[i] = pick(r, SPECIAL_VALUES);
       else vs[i] = (r() - 0.5) * 1e6;
     }
     out.push({ labels, ts, vs });
@@ -123,9 +110,9 @@ function staleThenNaN(): Float64Array {
 
 describe("remote write round trip", () => {
   it("decodes what the encoder wrote, for random requests", () => {
-    const r = rng(42);
+    const r = prng(42);
     for (let round = 0; round < 50; round++) {
-      const input = randomSeries(r, 1 + Math.floor(r() * 30));
+      const input = randomSeries(r, 1 + randInt(r, 30));
       const req = decodeWriteRequest(encodeWriteRequest(input));
       expect(req.seriesCount).toBe(input.length);
       let j = 0;
@@ -244,7 +231,7 @@ describe("cross-check with @bufbuild/protobuf", () => {
   });
 
   it("writes what BinaryReader reads back", () => {
-    const input = randomSeries(rng(7), 40);
+    const input = randomSeries(prng(7), 40);
     const raw = uncompressSync(encodeWriteRequest(input), { asBuffer: true }) as Buffer;
     const got = readWithBufbuild(raw);
     expect(got.length).toBe(input.length);

@@ -10,13 +10,13 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { prng } from "../../lib/prng.js";
 import { XorAppender } from "../chunkenc/index.js";
 import { newMatcher } from "../index/index.js";
 import { compareLabels, type Labels, labelsFromRecord } from "../labels.js";
 import { Block } from "./block.js";
 import { type ChunkInput, writeBlock } from "./block-writer.js";
 import { compactBlocks } from "./compact.js";
-import { prng } from "./testing.js";
 
 const SERIES = Number(process.argv[2] ?? 10_000);
 const SAMPLES = Number(process.argv[3] ?? 720);

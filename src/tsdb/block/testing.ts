@@ -3,22 +3,11 @@
  * (random-walk gauges with 2 decimals, counters, stale markers) cut into XOR
  * chunks. Not part of the public surface.
  */
+import { prng, randInt } from "../../lib/prng.js";
 import { XorAppender } from "../chunkenc/index.js";
 import { compareLabels, type Labels, labelsFromRecord } from "../labels.js";
 import { STALE_NAN } from "../sample.js";
 import type { ChunkInput, SeriesInput } from "./block-writer.js";
-
-/** A deterministic PRNG (mulberry32) returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Samples of one series in typed arrays (so NaN payloads survive). */
 export interface TestSeries {
@@ -59,12 +48,12 @@ export function makeSeries(o: MakeSeriesOptions): TestSeries[] {
     });
     const ts = new Float64Array(o.samples);
     const vs = new Float64Array(o.samples);
-    let v = gauge ? Math.round(rand() * 10000) / 100 : Math.floor(rand() * 1000);
+    let v = gauge ? Math.round(rand() * 10000) / 100 : randInt(rand, 1000);
     for (let k = 0; k < o.samples; k++) {
-      const jitter = o.jitter ? Math.floor(rand() * o.jitter) : 0;
+      const jitter = o.jitter ? randInt(rand, o.jitter) : 0;
       ts[k] = o.start + k * o.step + jitter;
       if (gauge) v = Math.round((v + (rand() - 0.5) * 2) * 100) / 100;
-      else v += Math.floor(rand() * 50);
+      else v += randInt(rand, 50);
       vs[k] = o.staleRate && rand() < o.staleRate ? STALE_NAN : v;
     }
     out.push({ labels, ts, vs });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../lib/prng.js";
 import { BitReader, BitWriter, CORRUPT_CHUNK } from "./bstream.js";
-import { prng } from "./test-util.js";
 
 /** Bytes as a string of '0'/'1', most significant bit of each byte first. */
 function bitString(bytes: Uint8Array): string {

@@ -1,20 +1,8 @@
 /**
- * Helpers shared by this folder's tests (not exported from index.ts): a seeded
- * PRNG and exact float bit patterns. Values travel in Float64Array, never in
- * number[], so NaN payloads survive.
+ * Helpers shared by this folder's tests (not exported from index.ts): exact
+ * float bit patterns. Values travel in Float64Array, never in number[], so NaN
+ * payloads survive. The seeded PRNG is lib/prng.ts.
  */
-
-/** Deterministic PRNG (mulberry32): same seed, same sequence of [0, 1) numbers. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A float64 from its 64-bit pattern. */
 export function fromBits(bits: bigint): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../lib/prng.js";
 import { BitWriter } from "./bstream.js";
-import { prng } from "./test-util.js";
 import { readUvarint, readVarint, writeUvarint, writeVarint } from "./varint.js";
 
 function uvarintBytes(n: number): number[] {

@@ -8,24 +8,13 @@
  * round is reported, since a shared machine only ever makes a round slower.
  */
 
+import { prng, randInt } from "../../lib/prng.js";
 import { decodeXorInto, XorAppender, XorIterator } from "./index.js";
 
 const SAMPLES_PER_CHUNK = 120;
 const CHUNKS = 1000;
 const ROUNDS = 25;
 const N = SAMPLES_PER_CHUNK * CHUNKS;
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = s;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DataSet {
   name: string;
@@ -44,7 +33,7 @@ function makeTimestamps(rand: () => number, jitterShare: number): Float64Array {
     const start = 1_700_000_000_000 + c * 7_200_000;
     for (let i = 0; i < SAMPLES_PER_CHUNK; i++) {
       let jitter = 0;
-      if (rand() < jitterShare) jitter = (1 + Math.floor(rand() * 5)) * (rand() < 0.5 ? -1 : 1);
+      if (rand() < jitterShare) jitter = (1 + randInt(rand, 5)) * (rand() < 0.5 ? -1 : 1);
       ts[c * SAMPLES_PER_CHUNK + i] = start + i * 10_000 + jitter;
     }
   }
@@ -63,7 +52,7 @@ function makeData(): DataSet[] {
   for (let i = 0; i < N; i++) {
     g = Math.round((g + (rand() - 0.5) * 2) * 100) / 100;
     gauge[i] = g;
-    k += Math.floor(rand() * 1000);
+    k += randInt(rand, 1000);
     counter[i] = k;
   }
   return [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../lib/prng.js";
 import { STALE_NAN } from "../sample.js";
 import { decodeXorInto, XorAppender, XorIterator, xorChunkCount } from "./index.js";
-import { allBits, floatsFromBits, prng } from "./test-util.js";
+import { allBits, floatsFromBits } from "./test-util.js";
 
 /** Encodes ts/vs into one chunk and checks the appender's accessors on the way. */
 function encode(ts: Float64Array, vs: Float64Array): Uint8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../lib/prng.js";
 import { ByteWriter, DecodeError, Decoder } from "./encoding.js";
-import { prng } from "./testing.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isReddotError } from "../../lib/errors.js";
+import { prng, randInt } from "../../lib/prng.js";
 import {
   compareLabels,
   compareStrings,
@@ -16,7 +17,6 @@ import { IndexReader } from "./index-reader.js";
 import { writeIndex } from "./index-writer.js";
 import { matcherToString, newMatcher } from "./matcher.js";
 import { MemPostings } from "./mem-postings.js";
-import { prng, randInt } from "./testing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "reddot-index-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { prng, randInt } from "../../lib/prng.js";
 import { gallop, intersect, subtract, union } from "./postings.js";
-import { prng, randInt, randomPostings } from "./testing.js";
+import { randomPostings } from "./testing.js";
 
 /** Naive references over Sets. */
 function refIntersect(lists: readonly Uint32Array[]): number[] {

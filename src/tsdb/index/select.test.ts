@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { prng, randInt } from "../../lib/prng.js";
 import { getLabel, type Labels, labelsFromRecord } from "../labels.js";
 import type { Matcher, MatchType } from "../types.js";
 import { newMatcher } from "./matcher.js";
 import { MemPostings } from "./mem-postings.js";
-import { prng, randInt } from "./testing.js";
 
 const NAMES = ["__name__", "a", "b", "c"];
 const VALUES = ["x", "y", "z", "xy", "yx", "x\ny", "é"];

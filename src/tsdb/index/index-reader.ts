@@ -31,7 +31,7 @@ import {
   TOC_SIZE,
 } from "./index-format.js";
 import { gallop } from "./postings.js";
-import { type PostingsSource, selectPostings } from "./select.js";
+import { lowerBound, type PostingsSource, selectPostings } from "./select.js";
 
 const LITTLE_ENDIAN_HOST = endianness() === "LE";
 const EMPTY_IDS = new Uint32Array(0);
@@ -50,16 +50,10 @@ interface NameEntry {
   readonly offsets: Uint32Array;
 }
 
-/** Binary search in sorted `a`; -1 when absent. */
+/** Index of `s` in sorted `a`; -1 when absent. */
 function indexOf(a: readonly string[], s: string): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < s) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < a.length && a[lo] === s ? lo : -1;
+  const i = lowerBound(a, s);
+  return i < a.length && a[i] === s ? i : -1;
 }
 
 /** True when ascending lists `a` and `b` share an id (galloping through the longer). */

@@ -21,8 +21,8 @@ export interface PostingsSource {
   all(): Uint32Array;
 }
 
-/** First index in sorted `values` whose entry is >= `s`. */
-function lowerBound(values: readonly string[], s: string): number {
+/** First index in `values` (sorted by `compareStrings`) whose entry is >= `s`; `values.length` if none. */
+export function lowerBound(values: readonly string[], s: string): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {

@@ -383,9 +383,10 @@ describe("relabel: results and validation", () => {
 });
 
 describe("compileRelabelRegex", () => {
-  it("anchors, and keeps `.` off \\n as Prometheus' relabel does (translation cases: lib/re2.test.ts)", () => {
+  it("anchors, and lets `.` match \\n as Prometheus' relabel does with ^(?s:re)$ (translation cases: lib/re2.test.ts)", () => {
     expect(compileRelabelRegex("a.c").test("abc")).toBe(true);
-    expect(compileRelabelRegex("a.c").test("a\nc")).toBe(false);
+    expect(compileRelabelRegex("a.c").test("a\nc")).toBe(true);
+    expect(compileRelabelRegex("(?-s)a.c").test("a\nc")).toBe(false);
     expect(compileRelabelRegex("b").test("abc")).toBe(false);
   });
 

@@ -79,11 +79,11 @@ export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labe
 
 /**
  * Compiles a relabel regex (Go RE2 syntax) as Prometheus does (model/relabel
- * NewRegexp): anchored at both ends, `.` stops at `\n` unless `(?s)`. Throws
+ * NewRegexp, `^(?s:re)$`): anchored at both ends, `.` matches `\n` too. Throws
  * RD_BAD_RELABEL_REGEX naming `what` and the source.
  */
 export function compileRelabelRegex(source: string, what = "regex"): RegExp {
-  const r = compileRe2(source, { dotMatchesNewline: false });
+  const r = compileRe2(source, { dotMatchesNewline: true });
   if (r.ok) return r.regex;
   throw new ReddotError(
     "RD_BAD_RELABEL_REGEX",

@@ -18,7 +18,7 @@ const MAX_REF = 0xffff_ffff;
 /** Float64Array byte order; values are stored little-endian on disk. */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** The arrays a samples record is decoded into, each at least n long. */
+/** The arrays a samples record of n samples is decoded into, each n long. */
 interface SampleArrays {
   refs: Uint32Array;
   ts: Float64Array;

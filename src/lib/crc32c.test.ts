@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { crc32c } from "./crc32c.js";
+import { prng, randInt } from "./prng.js";
 
 /** Bit at a time, straight from the definition: the reference the tables must match. */
 function crc32cBitwise(data: Uint8Array, start: number, end: number, crc: number): number {
@@ -11,16 +12,11 @@ function crc32cBitwise(data: Uint8Array, start: number, end: number, crc: number
   return ~c >>> 0;
 }
 
-/** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
+/** Deterministic pseudo-random bytes, so a failure reproduces. */
 function randomBytes(n: number, seed: number): Uint8Array {
+  const rand = prng(seed);
   const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
+  for (let i = 0; i < n; i++) out[i] = randInt(rand, 256);
   return out;
 }
 

@@ -1,19 +1,15 @@
 import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { prng, randInt } from "../../lib/prng.js";
 import { CHUNK_SIZE, ChunkReader } from "./chunk-reader.js";
 import { makeTmp, removeTmp } from "./testdata/fixtures.js";
 
-/** Deterministic pseudo-random bytes (xorshift32). */
+/** Deterministic pseudo-random bytes, so a failure reproduces. */
 function randomBytes(n: number, seed: number): Uint8Array {
+  const rand = prng(seed);
   const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
+  for (let i = 0; i < n; i++) out[i] = randInt(rand, 256);
   return out;
 }
 

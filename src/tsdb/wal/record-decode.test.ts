@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { prng } from "../../lib/prng.js";
 import { STALE_NAN } from "../sample.js";
 import { WalCorruptionError } from "./errors.js";
 import { RecordType } from "./format.js";
 import { decodeRecord, RecordDecoder } from "./record-decode.js";
 import { encodeSamplesRecord, encodeSeriesRecord, type SeriesEntry } from "./records.js";
 import { putUvarint, putVarint } from "./varint.js";
-
-/** Deterministic PRNG (mulberry32) in [0, 1), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A canonical text of a samples record, values as bits so NaN payloads count. */
 function samplesText(rec: ReturnType<typeof decodeRecord>): string {
@@ -48,7 +37,7 @@ function randomSamples(next: () => number, n: number) {
 
 describe("RecordDecoder", () => {
   it("decodes samples records like decodeRecord, whatever the varint lengths", () => {
-    const next = rng(42);
+    const next = prng(42);
     const decoder = new RecordDecoder();
     for (let round = 0; round < 300; round++) {
       const n = round < 20 ? round : Math.floor(next() * 3000);
@@ -80,7 +69,7 @@ describe("RecordDecoder", () => {
   });
 
   it("decodes series records like decodeRecord: repeated, non-ASCII, long and many distinct strings", () => {
-    const next = rng(7);
+    const next = prng(7);
     const decoder = new RecordDecoder();
     // 6 × 2000 series with 3 distinct values each: more strings than cache slots.
     for (let round = 0; round < 6; round++) {
@@ -119,7 +108,7 @@ describe("RecordDecoder", () => {
 
   it("rejects what decodeRecord rejects: truncation, trailing bytes, deltas into the value block", () => {
     const decoder = new RecordDecoder();
-    const next = rng(3);
+    const next = prng(3);
     const { refs, ts, vs } = randomSamples(next, 40);
     const good = encodeSamplesRecord(refs, ts, vs, 40).subarray(1);
     for (let cut = 0; cut < good.length; cut++) {

@@ -95,6 +95,8 @@ class CheckpointBuilder {
   private readonly ts = new Float64Array(SAMPLES_PER_RECORD);
   private readonly vs = new Float64Array(SAMPLES_PER_RECORD);
   private n = 0;
+  /** Whether the batch being gathered holds out-of-order samples. */
+  private ooo = false;
   private readonly decoder = new RecordDecoder();
 
   constructor(
@@ -114,6 +116,11 @@ class CheckpointBuilder {
       const kept = rec.series.filter((s) => keep(s.ref));
       if (kept.length > 0) this.push(encodeSeriesRecord(kept));
     } else {
+      // A batch holds one kind of samples: in-order and out-of-order records stay apart.
+      if (rec.ooo !== this.ooo) {
+        this.pushSamples();
+        this.ooo = rec.ooo;
+      }
       const minTime = this.p.minTime;
       for (let i = 0; i < rec.length; i++) {
         if (rec.ts[i] < minTime || !keep(rec.refs[i])) continue;
@@ -142,7 +149,7 @@ class CheckpointBuilder {
 
   private pushSamples(): void {
     if (this.n === 0) return;
-    this.push(encodeSamplesRecord(this.refs, this.ts, this.vs, this.n));
+    this.push(encodeSamplesRecord(this.refs, this.ts, this.vs, this.n, this.ooo));
     this.n = 0;
   }
 

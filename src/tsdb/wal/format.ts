@@ -34,11 +34,17 @@ export const RecordType = {
   series: 1,
   /** Sample batches: (ref, t, v) triples. */
   samples: 2,
+  /**
+   * Out-of-order sample batches, same payload as `samples`: samples the head
+   * took into a series' out-of-order buffer. Kept apart so that replay can skip
+   * in-order samples already in recovered head chunks and still restore these.
+   */
+  oooSamples: 3,
 } as const;
 
 /** True when `t` is a record type this version knows. */
 export function isKnownRecordType(t: number): boolean {
-  return t === RecordType.series || t === RecordType.samples;
+  return t === RecordType.series || t === RecordType.samples || t === RecordType.oooSamples;
 }
 
 /** The segment header bytes of the current format version. */

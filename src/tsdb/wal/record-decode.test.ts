@@ -46,7 +46,7 @@ describe("RecordDecoder", () => {
       const payload = enc.subarray(1);
       const want = samplesText(decodeRecord(RecordType.samples, payload));
       expect(samplesText(decoder.decode(RecordType.samples, payload))).toBe(want);
-      expect(want).toBe(samplesText({ type: "samples", refs, ts, vs, length: n }));
+      expect(want).toBe(samplesText({ type: "samples", refs, ts, vs, length: n, ooo: false }));
     }
   });
 
@@ -149,5 +149,22 @@ describe("RecordDecoder", () => {
     expect(() => new RecordDecoder().decode(RecordType.samples, payload)).toThrow(
       /deltas of sample 1 of 2 run into the value block/,
     );
+  });
+});
+
+describe("out-of-order samples records", () => {
+  it("carry their kind through encoding and both decoders", () => {
+    const refs = Uint32Array.of(3, 4);
+    const ts = Float64Array.of(1000, 900);
+    const vs = Float64Array.of(1.5, 2.5);
+    const enc = encodeSamplesRecord(refs, ts, vs, 2, true);
+    expect(enc[0]).toBe(RecordType.oooSamples);
+    const rec = decodeRecord(RecordType.oooSamples, enc.subarray(1));
+    expect(rec).toMatchObject({ type: "samples", ooo: true, length: 2 });
+    const again = new RecordDecoder().decode(RecordType.oooSamples, enc.subarray(1));
+    expect(again).toMatchObject({ type: "samples", ooo: true, length: 2 });
+    const plain = encodeSamplesRecord(refs, ts, vs, 2);
+    expect(plain[0]).toBe(RecordType.samples);
+    expect(decodeRecord(RecordType.samples, plain.subarray(1))).toMatchObject({ ooo: false });
   });
 });

@@ -35,7 +35,8 @@ function freshArrays(n: number): SampleArrays {
  * an unknown type or malformed payload.
  */
 export function decodeRecord(frameType: number, payload: Uint8Array): DecodedRecord {
-  if (frameType === RecordType.samples) return decodeSamples(payload, freshArrays);
+  if (frameType === RecordType.samples) return decodeSamples(payload, freshArrays, false);
+  if (frameType === RecordType.oooSamples) return decodeSamples(payload, freshArrays, true);
   if (frameType === RecordType.series) return decodeSeries(payload, null);
   throw new WalCorruptionError("", 0, `unknown record type ${frameType}`);
 }
@@ -57,7 +58,8 @@ export class RecordDecoder {
 
   /** See the class comment; throws like `decodeRecord`. */
   decode(frameType: number, payload: Uint8Array): DecodedRecord {
-    if (frameType === RecordType.samples) return decodeSamples(payload, this.reuse);
+    if (frameType === RecordType.samples) return decodeSamples(payload, this.reuse, false);
+    if (frameType === RecordType.oooSamples) return decodeSamples(payload, this.reuse, true);
     if (frameType === RecordType.series) return decodeSeries(payload, this.strings);
     throw new WalCorruptionError("", 0, `unknown record type ${frameType}`);
   }
@@ -94,7 +96,11 @@ function readString(r: ByteReader, text: Buffer, strings: StringCache | null): s
   return text.toString("utf8", start, start + len);
 }
 
-function decodeSamples(payload: Uint8Array, arraysFor: (n: number) => SampleArrays): DecodedRecord {
+function decodeSamples(
+  payload: Uint8Array,
+  arraysFor: (n: number) => SampleArrays,
+  ooo: boolean,
+): DecodedRecord {
   const r = new ByteReader(payload);
   const n = r.uvarint();
   // Each sample takes at least 10 bytes: refuse counts that would allocate wildly.
@@ -112,7 +118,7 @@ function decodeSamples(payload: Uint8Array, arraysFor: (n: number) => SampleArra
     }
   }
   if (r.remaining !== 0) throw r.fail(`${r.remaining} trailing bytes`);
-  return { type: "samples", refs, ts, vs, length: n };
+  return { type: "samples", refs, ts, vs, length: n, ooo };
 }
 
 /**

@@ -27,7 +27,15 @@ export interface SeriesEntry {
  */
 export type DecodedRecord =
   | { type: "series"; series: SeriesEntry[] }
-  | { type: "samples"; refs: Uint32Array; ts: Float64Array; vs: Float64Array; length: number };
+  | {
+      type: "samples";
+      refs: Uint32Array;
+      ts: Float64Array;
+      vs: Float64Array;
+      length: number;
+      /** True for an out-of-order batch (RecordType.oooSamples). */
+      ooo: boolean;
+    };
 
 const MAX_REF = 0xffff_ffff;
 
@@ -96,12 +104,13 @@ export function encodeSamplesRecord(
   ts: Float64Array,
   vs: Float64Array,
   n: number,
+  ooo = false,
 ): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > refs.length || n > ts.length || n > vs.length) {
     throw bug("encodeSamplesRecord: n out of range", { n, refs: refs.length, ts: ts.length });
   }
   const buf = scratchOf(1 + 3 * MAX_VARINT_LEN + n * MAX_SAMPLE_SIZE);
-  buf[0] = RecordType.samples;
+  buf[0] = ooo ? RecordType.oooSamples : RecordType.samples;
   let pos = putUvarint(buf, 1, n);
   if (n === 0) return copyOut(buf, pos);
   const baseRef = refs[0];

@@ -15,7 +15,7 @@ import {
 import { DbQuerier, type DbQuerier as DbQuerierT, type PendingCut } from "./db-querier.js";
 import { Head, type HeadLimits } from "./head/head.js";
 import { type CommitLog, HeadAppender } from "./head/head-appender.js";
-import { HeadChunkFiles } from "./head/head-chunk-files.js";
+import { HeadChunkFiles, type RecoveredChunks } from "./head/head-chunk-files.js";
 import type { HeadChunk, MemSeries } from "./head/mem-series.js";
 import { acquireLock, type DirLock } from "./lock.js";
 import { encodeSamplesRecord, encodeSeriesRecord, type ReplayStats, Wal } from "./wal/index.js";
@@ -60,6 +60,7 @@ export interface DbStats {
   walFsyncs: number;
   walTornTailsRepaired: number;
   lastReplay: ReplayStats | null;
+  restoredChunks: number;
   headMinTime: number;
   headMaxTime: number;
 }
@@ -86,6 +87,8 @@ export class Db {
     retentionDeletions: 0,
   };
   private lastReplay: ReplayStats | null = null;
+  /** Head chunks read back from chunks_head at open instead of re-encoded from the WAL. */
+  private restoredChunks = 0;
 
   private constructor(options: DbOptions, head: Head, wal: Wal, blocks: Block[], lock: DirLock) {
     this.options = options;
@@ -102,13 +105,14 @@ export class Db {
     try {
       await cleanupTmpDirs(options.dir);
       const blocks = await loadBlocks(options.dir);
+      const { files, recovered } = HeadChunkFiles.open(join(options.dir, "chunks_head"));
       const head = new Head(
         {
           blockDurationMs: options.blockDurationMs,
           outOfOrderWindowMs: options.outOfOrderWindowMs,
           limits: options.limits,
         },
-        HeadChunkFiles.open(join(options.dir, "chunks_head")),
+        files,
       );
       for (const b of blocks) head.minValidTime = Math.max(head.minValidTime, b.meta.maxTime);
       const wal = await Wal.open({
@@ -118,7 +122,7 @@ export class Db {
         segmentSize: options.wal.segmentSizeBytes,
       });
       const db = new Db(options, head, wal, blocks, lock);
-      await db.replay();
+      await db.replay(recovered);
       db.startBackground();
       return db;
     } catch (e) {
@@ -127,23 +131,41 @@ export class Db {
     }
   }
 
-  private async replay(): Promise<void> {
+  /**
+   * Rebuilds the head: series from the WAL, their closed chunks from the head
+   * chunk files (`recovered`), and from the WAL only the samples those chunks
+   * do not hold: in-order samples after a series' last recovered chunk, and
+   * every out-of-order sample.
+   */
+  private async replay(recovered: RecoveredChunks): Promise<void> {
     const head = this.head;
     const minValid = head.minValidTime;
     const progress = this.options.onProgress;
     let lastPct = -1;
+    let restoredChunks = 0;
     this.lastReplay = await this.wal.replay(
       (rec) => {
         if (rec.type === "series") {
-          for (const s of rec.series) head.createWithId(s.ref, s.labels);
+          for (const s of rec.series) {
+            const series = head.createWithId(s.ref, s.labels);
+            const quads = recovered.get(s.ref);
+            if (quads !== undefined && series.id === s.ref) {
+              restoredChunks += head.restoreChunks(series, quads);
+              recovered.delete(s.ref);
+            }
+          }
           return;
         }
+        const ooo = rec.ooo;
         for (let i = 0; i < rec.length; i++) {
           const t = rec.ts[i];
           // Already persisted in a block before the crash or restart.
           if (t < minValid) continue;
           const s = head.getById(rec.refs[i]);
-          if (s !== undefined) head.appendSample(s, t, rec.vs[i]);
+          // Fast path: in-order samples up to the series' newest time are in
+          // its recovered chunks (or were appended just before in this replay).
+          if (s === undefined || (!ooo && t <= s.maxTime)) continue;
+          head.appendSample(s, t, rec.vs[i]);
         }
       },
       (p) => {
@@ -158,8 +180,9 @@ export class Db {
     head.takeUnloggedSeries();
     head.gc();
     const r = this.lastReplay;
+    this.restoredChunks = restoredChunks;
     progress?.(
-      `WAL replayed: ${r.series} series, ${r.samples} samples from ${r.segments} segments in ${(r.durationMs / 1000).toFixed(1)} s`,
+      `WAL replayed: ${r.series} series, ${r.samples} samples from ${r.segments} segments, ${restoredChunks} head chunks read back, in ${(r.durationMs / 1000).toFixed(1)} s`,
       true,
     );
   }
@@ -171,12 +194,15 @@ export class Db {
   }
 
   private readonly commitLog: CommitLog = {
-    logCommit: (newSeries: readonly MemSeries[], refs, ts, vs, n) => {
+    logCommit: (newSeries: readonly MemSeries[], inOrder, outOfOrder) => {
       const records: Uint8Array[] = [];
       if (newSeries.length > 0) {
         records.push(encodeSeriesRecord(newSeries.map((s) => ({ ref: s.id, labels: s.labels }))));
       }
-      if (n > 0) records.push(encodeSamplesRecord(refs, ts, vs, n));
+      const b = inOrder;
+      if (b.n > 0) records.push(encodeSamplesRecord(b.refs, b.ts, b.vs, b.n));
+      const o = outOfOrder;
+      if (o !== null && o.n > 0) records.push(encodeSamplesRecord(o.refs, o.ts, o.vs, o.n, true));
       // Cut a block as soon as the head spans enough (as Prometheus does), not
       // at the next timer tick; the work runs after this commit, in the background.
       if (this.head.wantsCut() && this.running === null && this.options.autoCompact !== false) {
@@ -328,6 +354,7 @@ export class Db {
       walFsyncs: this.wal.stats.fsyncs,
       walTornTailsRepaired: this.wal.stats.tornTailsRepaired,
       lastReplay: this.lastReplay,
+      restoredChunks: this.restoredChunks,
       headMinTime: h.minTime(),
       headMaxTime: h.maxTime,
     };

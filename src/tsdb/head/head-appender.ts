@@ -8,15 +8,24 @@ export interface HeadCommitResult {
   refused: Record<string, number>;
 }
 
+/** Accepted samples of one commit: series ids, times and values in [0, n). */
+export interface SampleBatch {
+  readonly refs: Uint32Array;
+  readonly ts: Float64Array;
+  readonly vs: Float64Array;
+  readonly n: number;
+}
+
 /** Where committed samples go to be made durable (the WAL), or null for none. */
 export interface CommitLog {
-  /** Logs the series created and the samples accepted; resolves once written. */
+  /**
+   * Logs the series created and the samples accepted, in order and out of
+   * order apart; resolves once written. Must start the write synchronously.
+   */
   logCommit(
     newSeries: readonly MemSeries[],
-    refs: Uint32Array,
-    ts: Float64Array,
-    vs: Float64Array,
-    n: number,
+    inOrder: SampleBatch,
+    outOfOrder: SampleBatch | null,
   ): Promise<void>;
 }
 
@@ -90,6 +99,8 @@ export class HeadAppender {
     const ts = new Float64Array(this.n);
     const vs = new Float64Array(this.n);
     let accepted = 0;
+    // Out-of-order samples are rare: their arrays are made on the first one.
+    let ooo: { refs: Uint32Array; ts: Float64Array; vs: Float64Array; n: number } | null = null;
     for (let i = 0; i < this.n; i++) {
       let s = this.series[i];
       if (s.removed) {
@@ -107,10 +118,22 @@ export class HeadAppender {
         ts[accepted] = this.ts[i];
         vs[accepted] = this.vs[i];
         accepted++;
+      } else if (outcome === "ooo") {
+        ooo ??= {
+          refs: new Uint32Array(this.n - i),
+          ts: new Float64Array(this.n - i),
+          vs: new Float64Array(this.n - i),
+          n: 0,
+        };
+        ooo.refs[ooo.n] = s.id;
+        ooo.ts[ooo.n] = this.ts[i];
+        ooo.vs[ooo.n] = this.vs[i];
+        ooo.n++;
       } else if (outcome !== "duplicate") {
         this.refuse(outcome);
       }
     }
+    const oooCount = ooo?.n ?? 0;
     for (const [reason, count] of Object.entries(this.refused)) {
       // Outcomes from appendSample were already counted by the head.
       if (reason !== "out_of_order" && reason !== "out_of_bounds") head.refuse(reason, count);
@@ -119,10 +142,10 @@ export class HeadAppender {
     // Series created by any appender since the last log write go first, so a
     // samples record never names a series the WAL has not defined yet.
     const created = head.takeUnloggedSeries();
-    if (this.log !== null && (accepted > 0 || created.length > 0)) {
-      await this.log.logCommit(created, refs, ts, vs, accepted);
+    if (this.log !== null && (accepted > 0 || oooCount > 0 || created.length > 0)) {
+      await this.log.logCommit(created, { refs, ts, vs, n: accepted }, ooo);
     }
-    return { accepted, refused: this.refused };
+    return { accepted: accepted + oooCount, refused: this.refused };
   }
 
   /** Drops the buffered samples. Series already created stay (empty) until gc. */

@@ -1,7 +1,8 @@
 /**
  * Memory per series of the head: appends N series × S samples (TSBS-like
  * labels, 10 s interval, random-walk gauges with two decimals) and prints the
- * growth of RSS, V8 heap and array buffers per series.
+ * growth of RSS, V8 heap and array buffers per series; then closes the store
+ * and times reopening it (WAL replay of everything appended).
  *
  *   node --expose-gc --import tsx src/tsdb/head/head-memory.bench.ts [N] [S]
  */
@@ -54,4 +55,12 @@ process.stdout.write(
     `rss ${per("rss")} B, heapUsed ${per("heapUsed")} B, arrayBuffers ${per("arrayBuffers")} B\n`,
 );
 await db.close();
-rmSync(dir, { recursive: true, force: true });
+const replayStart = process.hrtime.bigint();
+const reopened = await openTestDb(dir);
+const replaySeconds = Number(process.hrtime.bigint() - replayStart) / 1e9;
+process.stdout.write(
+  `replay: ${replaySeconds.toFixed(2)} s, ${((N * S) / replaySeconds / 1e6).toFixed(2)} M samples/s\n`,
+);
+await reopened.close();
+if (process.env.KEEP_DIR === undefined) rmSync(dir, { recursive: true, force: true });
+else process.stdout.write(`kept ${dir}\n`);

@@ -70,7 +70,13 @@ export class Head {
    */
   private oldestSinceCut = Number.POSITIVE_INFINITY;
 
-  private readonly byId = new Map<number, MemSeries>();
+  /**
+   * Series by id. Ids are dense and increasing, so a plain array (holes where
+   * series were removed) is the fastest lookup: WAL replay and every append
+   * by ref go through it.
+   */
+  private readonly byId: (MemSeries | undefined)[] = [];
+  private liveSeries = 0;
   private readonly byKey = new Map<string, MemSeries>();
   /** Interned label strings: many series share names and values. */
   private readonly symbols = new Map<string, string>();
@@ -88,12 +94,12 @@ export class Head {
 
   /** Number of series in the head. */
   get seriesCount(): number {
-    return this.byId.size;
+    return this.liveSeries;
   }
 
   /** The series with id `id`, if still in the head. */
   getById(id: number): MemSeries | undefined {
-    return this.byId.get(id);
+    return this.byId[id];
   }
 
   /** Checks a label set against the label limits. */
@@ -118,7 +124,7 @@ export class Head {
     const refusal = this.checkLabels(labels);
     if (refusal !== undefined) return refusal;
     const max = this.options.limits.maxSeries;
-    if (max > 0 && this.byId.size >= max) return "series_limit";
+    if (max > 0 && this.liveSeries >= max) return "series_limit";
     const series = this.create(this.nextId, labels, key);
     this.unlogged.push(series);
     return { series, created: true };
@@ -138,7 +144,7 @@ export class Head {
     if (found !== undefined) {
       // The same labels logged twice under two ids (a series removed and
       // re-created between checkpoints): keep one series, alias the old id.
-      this.byId.set(id, found);
+      this.byId[id] = found;
       if (id >= this.nextId) this.nextId = id + 1;
       return found;
     }
@@ -151,7 +157,8 @@ export class Head {
       value: this.intern(l.value),
     }));
     const series = new MemSeries(id, interned);
-    this.byId.set(id, series);
+    this.byId[id] = series;
+    this.liveSeries++;
     this.byKey.set(key, series);
     this.postings.add(id, interned);
     if (id >= this.nextId) this.nextId = id + 1;
@@ -175,6 +182,8 @@ export class Head {
       this.stats.samplesAppended++;
       if (t > this.maxTime) this.maxTime = t;
       if (t < this.oldestSinceCut) this.oldestSinceCut = t;
+    } else if (outcome === "ooo") {
+      this.stats.samplesAppended++;
     } else if (outcome !== "duplicate") {
       this.refuse(outcome, 1);
     }
@@ -192,6 +201,33 @@ export class Head {
    */
   wantsCut(): boolean {
     return this.maxTime - this.oldestSinceCut > this.options.blockDurationMs * 1.5;
+  }
+
+  /**
+   * Gives a series, as WAL replay re-creates it, the closed chunks read back
+   * from the head chunk files (quadruples mint, maxt, ref, length), dropping
+   * those already in blocks. The series' newest time and value come from the
+   * last chunk, so replay can skip the in-order samples these chunks hold.
+   * Returns the number of chunks taken.
+   */
+  restoreChunks(
+    series: MemSeries,
+    recovered: { chunks: readonly number[]; lastValue: Float64Array },
+  ): number {
+    const quads = recovered.chunks;
+    if (series.closed.length > 0 || series.open !== null) return 0;
+    const kept: number[] = [];
+    for (let i = 0; i < quads.length; i += 4) {
+      if (quads[i] >= this.minValidTime)
+        kept.push(quads[i], quads[i + 1], quads[i + 2], quads[i + 3]);
+    }
+    if (kept.length === 0) return 0;
+    series.closed = kept;
+    series.lastValue = recovered.lastValue[0];
+    series.maxTime = kept[kept.length - 3];
+    if (series.maxTime > this.maxTime) this.maxTime = series.maxTime;
+    if (kept[0] < this.oldestSinceCut) this.oldestSinceCut = kept[0];
+    return kept.length / 4;
   }
 
   /** Resets the span estimate to an exact minimum time (after a full scan). */
@@ -214,7 +250,7 @@ export class Head {
     const ids = this.postings.select(matchers);
     const found: MemSeries[] = [];
     for (const id of ids) {
-      const s = this.byId.get(id);
+      const s = this.byId[id];
       if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) found.push(s);
     }
     found.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -230,7 +266,7 @@ export class Head {
     if (matchers.length === 0) return this.postings.labelNames();
     const names = new Set<string>();
     for (const id of this.postings.select(matchers)) {
-      const s = this.byId.get(id);
+      const s = this.byId[id];
       if (s !== undefined) for (const l of s.labels) names.add(l.name);
     }
     return [...names].sort();
@@ -241,7 +277,7 @@ export class Head {
     if (matchers.length === 0) return this.postings.labelValues(name);
     const values = new Set<string>();
     for (const id of this.postings.select(matchers)) {
-      const s = this.byId.get(id);
+      const s = this.byId[id];
       if (s === undefined) continue;
       for (const l of s.labels) if (l.name === name) values.add(l.value);
     }
@@ -267,14 +303,17 @@ export class Head {
   /** Removes series that hold no samples; returns the ids removed. */
   gc(): Set<number> {
     const removed = new Set<number>();
-    for (const [id, s] of this.byId) {
-      if (s.isEmpty()) {
-        removed.add(id);
-        this.byId.delete(id);
-        const key = labelsKey(s.labels);
-        if (this.byKey.get(key) === s) this.byKey.delete(key);
-        s.removed = true;
-      }
+    const byId = this.byId;
+    for (let id = 0; id < byId.length; id++) {
+      const s = byId[id];
+      if (s === undefined || !s.isEmpty()) continue;
+      removed.add(id);
+      byId[id] = undefined;
+      if (s.id !== id) continue; // an alias from WAL replay; the series itself is at s.id
+      const key = labelsKey(s.labels);
+      if (this.byKey.get(key) === s) this.byKey.delete(key);
+      s.removed = true;
+      this.liveSeries--;
     }
     if (removed.size > 0) {
       this.postings.delete(removed);
@@ -285,7 +324,7 @@ export class Head {
 
   /** True when `id` names a live series (for WAL checkpoints). */
   hasSeries(id: number): boolean {
-    return this.byId.has(id);
+    return this.byId[id] !== undefined;
   }
 
   /** Every live series (unsorted). */

@@ -15,8 +15,11 @@ export interface HeadChunk {
   load(): Uint8Array;
 }
 
-/** Why a sample was not taken; mirrors storage's refusal reasons. */
-export type AppendOutcome = "ok" | "duplicate" | "out_of_order" | "out_of_bounds";
+/**
+ * What became of a sample: taken in order (`ok`), taken into the out-of-order
+ * buffer (`ooo`), or not taken (the rest mirror storage's refusal reasons).
+ */
+export type AppendOutcome = "ok" | "ooo" | "duplicate" | "out_of_order" | "out_of_bounds";
 
 const EMPTY = new Float64Array(0);
 
@@ -104,7 +107,7 @@ export class MemSeries {
     const at = ooo.find(t);
     if (at >= 0) return sameBits(ooo.vs[at], v) ? "duplicate" : "out_of_order";
     ooo.add(t, v);
-    return "ok";
+    return "ooo";
   }
 
   /**
@@ -114,7 +117,7 @@ export class MemSeries {
   closeOpenChunk(files: HeadChunkFiles): void {
     const open = this.open;
     if (open === null || open.count === 0) return;
-    const ref = files.writeChunk(this.id, open);
+    const ref = files.writeChunk(this.id, open, this.lastValue);
     this.closed.push(open.minTime, open.maxTime, ref, open.sizeBytes);
     open.reset();
   }

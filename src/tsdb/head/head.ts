@@ -1,5 +1,5 @@
 import { MemPostings } from "../index/index.js";
-import { compareLabels, type Label, type Labels, labelsKey } from "../labels.js";
+import { compareLabels, type Labels, labelsKey } from "../labels.js";
 import type { Matcher, SampleBuffer } from "../types.js";
 import type { HeadChunkFiles } from "./head-chunk-files.js";
 import { type AppendOutcome, type HeadChunk, MemSeries } from "./mem-series.js";
@@ -152,15 +152,16 @@ export class Head {
   }
 
   private create(id: number, labels: Labels, key: string): MemSeries {
-    const interned: Label[] = labels.map((l) => ({
-      name: this.intern(l.name),
-      value: this.intern(l.value),
-    }));
-    const series = new MemSeries(id, interned);
+    const flat: string[] = new Array(labels.length * 2);
+    for (let i = 0; i < labels.length; i++) {
+      flat[2 * i] = this.intern(labels[i].name);
+      flat[2 * i + 1] = this.intern(labels[i].value);
+    }
+    const series = new MemSeries(id, flat);
     this.byId[id] = series;
     this.liveSeries++;
     this.byKey.set(key, series);
-    this.postings.add(id, interned);
+    this.postings.add(id, labels);
     if (id >= this.nextId) this.nextId = id + 1;
     this.stats.seriesCreated++;
     return series;
@@ -248,17 +249,16 @@ export class Head {
   /** Series matching all matchers with data in [mint, maxt], sorted by labels. */
   select(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeriesView[] {
     const ids = this.postings.select(matchers);
-    const found: MemSeries[] = [];
+    const files = this.files;
+    const found: HeadSeriesView[] = [];
     for (const id of ids) {
       const s = this.byId[id];
-      if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) found.push(s);
+      if (s !== undefined && s.id === id && s.overlaps(mint, maxt)) {
+        found.push({ labels: s.labels, samples: (a: number, b: number) => s.samples(a, b, files) });
+      }
     }
     found.sort((a, b) => compareLabels(a.labels, b.labels));
-    const files = this.files;
-    return found.map((s) => ({
-      labels: s.labels,
-      samples: (a: number, b: number) => s.samples(a, b, files),
-    }));
+    return found;
   }
 
   /** Label names on series matching the matchers. */

@@ -46,7 +46,12 @@ export function sameBits(a: number, b: number): boolean {
  */
 export class MemSeries {
   readonly id: number;
-  readonly labels: Labels;
+  /**
+   * Label names and values, alternating, interned. One array instead of a
+   * Label object per pair: the head holds millions of series, and the V8
+   * garbage collector's marking time grows with the number of objects.
+   */
+  private readonly flatLabels: string[];
   /**
    * Closed chunks, ascending and non-overlapping, as flat quadruples
    * (mint, maxt, ref, length): a plain number array of doubles costs 8 bytes
@@ -63,9 +68,17 @@ export class MemSeries {
   /** Set when garbage-collected from the head; appenders holding it re-resolve by labels. */
   removed = false;
 
-  constructor(id: number, labels: Labels) {
+  constructor(id: number, flatLabels: string[]) {
     this.id = id;
-    this.labels = labels;
+    this.flatLabels = flatLabels;
+  }
+
+  /** The series' labels, built on each call (not on any per-sample path). */
+  get labels(): Labels {
+    const f = this.flatLabels;
+    const out: { name: string; value: string }[] = new Array(f.length / 2);
+    for (let i = 0; i < f.length; i += 2) out[i / 2] = { name: f[i], value: f[i + 1] };
+    return out;
   }
 
   /**

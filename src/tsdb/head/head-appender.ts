@@ -1,3 +1,4 @@
+import { grownFloat64 } from "../../lib/typed-arrays.js";
 import type { Labels } from "../labels.js";
 import type { Head } from "./head.js";
 import type { MemSeries } from "./mem-series.js";
@@ -82,12 +83,8 @@ export class HeadAppender {
   }
 
   private grow(): void {
-    const ts = new Float64Array(this.ts.length * 2);
-    const vs = new Float64Array(this.vs.length * 2);
-    ts.set(this.ts);
-    vs.set(this.vs);
-    this.ts = ts;
-    this.vs = vs;
+    this.ts = grownFloat64(this.ts, this.ts.length * 2);
+    this.vs = grownFloat64(this.vs, this.vs.length * 2);
   }
 
   /** Applies the buffered samples and waits until they are durable in the WAL. */

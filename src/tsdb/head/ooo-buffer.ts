@@ -1,3 +1,4 @@
+import { grownFloat64 } from "../../lib/typed-arrays.js";
 import type { SampleBuffer } from "../types.js";
 
 /**
@@ -12,12 +13,8 @@ export class OooBuffer {
 
   add(t: number, v: number): void {
     if (this.length === this.ts.length) {
-      const ts = new Float64Array(this.ts.length * 2);
-      const vs = new Float64Array(this.vs.length * 2);
-      ts.set(this.ts);
-      vs.set(this.vs);
-      this.ts = ts;
-      this.vs = vs;
+      this.ts = grownFloat64(this.ts, this.ts.length * 2);
+      this.vs = grownFloat64(this.vs, this.vs.length * 2);
     }
     this.ts[this.length] = t;
     this.vs[this.length] = v;

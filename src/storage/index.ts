@@ -1,11 +1,10 @@
 /** Storage interfaces shared by PromQL, ingestion, scrape and the API. */
 
-export type { DbStats } from "../tsdb/index.js";
-export { matcherToString, newMatcher } from "../tsdb/index.js";
-export type { Label, Labels } from "../tsdb/labels.js";
+export type { DbStats, Label, Labels } from "../tsdb/index.js";
 export {
   compareLabels,
   getLabel,
+  isStaleNaN,
   labelsEqual,
   labelsFromPairs,
   labelsFromRecord,
@@ -13,8 +12,10 @@ export {
   labelsToRecord,
   labelsToString,
   METRIC_NAME,
-} from "../tsdb/labels.js";
-export { isStaleNaN, STALE_NAN } from "../tsdb/sample.js";
+  matcherToString,
+  newMatcher,
+  STALE_NAN,
+} from "../tsdb/index.js";
 export { LocalStorage } from "./local.js";
 export type {
   Appendable,

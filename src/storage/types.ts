@@ -1,7 +1,6 @@
-import type { Labels } from "../tsdb/labels.js";
-import type { Matcher, SampleBuffer } from "../tsdb/types.js";
+import type { Labels, Matcher, SampleBuffer } from "../tsdb/index.js";
 
-export type { Matcher, MatchType, SampleBuffer } from "../tsdb/types.js";
+export type { Matcher, MatchType, SampleBuffer } from "../tsdb/index.js";
 
 /** One series returned by a select. */
 export interface StoredSeries {

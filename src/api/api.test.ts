@@ -62,27 +62,36 @@ function rawRequest(labels: [string, string][], samples: [number, number][] = [[
   return compressSync(rawProto(labels, samples));
 }
 
-/** The uncompressed protobuf of a one-series WriteRequest. */
+/** The uncompressed protobuf of a WriteRequest with one series per label list. */
 function rawProto(labels: [string, string][], samples: [number, number][] = [[1, 1000]]): Buffer {
+  return rawProtoMany([labels], samples);
+}
+
+function rawProtoMany(
+  seriesLabels: [string, string][][],
+  samples: [number, number][] = [[1, 1000]],
+): Buffer {
   const w = new BinaryWriter();
-  w.uint32((1 << 3) | 2).fork();
-  for (const [n, v] of labels)
-    w.uint32((1 << 3) | 2)
-      .fork()
-      .uint32(10)
-      .string(n)
-      .uint32(18)
-      .string(v)
-      .join();
-  for (const [v, t] of samples)
-    w.uint32((2 << 3) | 2)
-      .fork()
-      .uint32(9)
-      .double(v)
-      .uint32(16)
-      .int64(t)
-      .join();
-  w.join();
+  for (const labels of seriesLabels) {
+    w.uint32((1 << 3) | 2).fork();
+    for (const [n, v] of labels)
+      w.uint32((1 << 3) | 2)
+        .fork()
+        .uint32(10)
+        .string(n)
+        .uint32(18)
+        .string(v)
+        .join();
+    for (const [v, t] of samples)
+      w.uint32((2 << 3) | 2)
+        .fork()
+        .uint32(9)
+        .double(v)
+        .uint32(16)
+        .int64(t)
+        .join();
+    w.join();
+  }
   return Buffer.from(w.finish());
 }
 
@@ -200,33 +209,15 @@ describe("remote write", () => {
   }
 
   it("rejects a body with one bad series among good ones without writing the good ones", async () => {
-    const w = new BinaryWriter();
-    const series = (labels: [string, string][]) => {
-      w.uint32((1 << 3) | 2).fork();
-      for (const [n, v] of labels)
-        w.uint32((1 << 3) | 2)
-          .fork()
-          .uint32(10)
-          .string(n)
-          .uint32(18)
-          .string(v)
-          .join();
-      w.uint32((2 << 3) | 2)
-        .fork()
-        .uint32(9)
-        .double(1)
-        .uint32(16)
-        .int64(1000)
-        .join();
-      w.join();
-    };
-    series([["__name__", "good"]]);
-    series([
-      ["__name__", "bad"],
-      ["z", "1"],
-      ["a", "1"],
+    const body = rawProtoMany([
+      [["__name__", "good"]],
+      [
+        ["__name__", "bad"],
+        ["z", "1"],
+        ["a", "1"],
+      ],
     ]);
-    const r = await write(compressSync(Buffer.from(w.finish())));
+    const r = await write(compressSync(body));
     expect(r.statusCode).toBe(400);
     expect(await seriesCount()).toBe(0);
   });

@@ -156,6 +156,13 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     return { restartNeeded };
   };
   out.write(`reddot ${version} is ready at ${url} (data in ${config.dataDir})\n`);
+  if (!isLoopback(config.listen.host)) {
+    // Auth (tokens, users) is not built yet: say so rather than expose silently.
+    out.write(
+      `reddot: WARNING: listening on ${config.listen.host}, beyond loopback, and the API has no authentication yet; ` +
+        "anyone who can reach this port can write and read data. Listen on 127.0.0.1 or put a proxy with auth in front.\n",
+    );
+  }
   const opened = db;
   return {
     url,
@@ -169,6 +176,10 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       await opened.close();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 function requireOpen<T>(x: T | null): T {

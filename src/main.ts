@@ -18,6 +18,7 @@ import {
 } from "./config/index.js";
 import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
+import { prettyLogStream } from "./lib/pretty-log.js";
 import { packageVersion } from "./lib/version.js";
 import { type ScrapeConfig, ScrapeManager } from "./scrape/index.js";
 import { createSelfMetrics } from "./self/index.js";
@@ -74,7 +75,10 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   const version = packageVersion();
   const logger =
     flags.logger ??
-    pino({ level: config.log.level, base: { service: "reddot" } }, pino.destination(2));
+    pino(
+      { level: config.log.level, base: { service: "reddot" } },
+      config.log.format === "pretty" ? prettyLogStream(process.stderr) : pino.destination(2),
+    );
   let reload: RunningServer["reload"] = async () => {
     throw new ReddotError("RD_NOT_READY", 503, "starting up: reload after the store is open");
   };

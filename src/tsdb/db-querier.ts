@@ -30,13 +30,23 @@ const EMPTY: SampleBuffer = { ts: new Float64Array(0), vs: new Float64Array(0), 
  * Reads the store over [mint, maxt]: every block overlapping the range, any
  * cut being persisted, and the head. A series present in several of them is
  * returned once, its samples merged by time (a later source wins a tie).
+ *
+ * A querier pins what it reads until `close()`: the store keeps the blocks
+ * and head chunk files it was opened over (see Db), and hands it every cut
+ * taken from the head meanwhile (`addCut`), so that series selected before a
+ * head block cut still read the samples the cut moved out of the head.
  */
 export class DbQuerier {
   readonly mint: number;
   readonly maxt: number;
   private readonly blocks: readonly Block[];
-  private readonly pending: readonly PendingCut[];
+  /** Cuts being persisted when opened, then cuts taken since, in that order. */
+  private readonly cuts: PendingCut[];
+  /** Per cut, its chunks by labels key; built when a head series needs it. */
+  private readonly cutIndex = new Map<PendingCut, Map<string, readonly HeadChunk[]>>();
   private readonly head: Head;
+  private readonly onClose: () => void;
+  private closed = false;
 
   constructor(
     mint: number,
@@ -44,12 +54,23 @@ export class DbQuerier {
     blocks: readonly Block[],
     pending: readonly PendingCut[],
     head: Head,
+    onClose: () => void = () => undefined,
   ) {
     this.mint = mint;
     this.maxt = maxt;
     this.blocks = blocks.filter((b) => b.meta.maxTime > mint && b.meta.minTime <= maxt);
-    this.pending = pending.filter((p) => p.maxt >= mint && p.mint <= maxt);
+    this.cuts = pending.filter((p) => this.overlaps(p));
     this.head = head;
+    this.onClose = onClose;
+  }
+
+  private overlaps(p: PendingCut): boolean {
+    return p.maxt >= this.mint && p.mint <= this.maxt;
+  }
+
+  /** Takes note of series just cut out of the head (their chunks stay readable until close). */
+  addCut(cut: PendingCut): void {
+    if (!this.closed && this.overlaps(cut)) this.cuts.push(cut);
   }
 
   /** Series matching every matcher with samples in [mint, maxt], sorted by labels. */
@@ -57,11 +78,42 @@ export class DbQuerier {
     const { mint, maxt } = this;
     const parts: SeriesView[][] = [];
     for (const b of this.blocks) parts.push(b.select(matchers, mint, maxt));
-    for (const p of this.pending) parts.push(selectPending(p, matchers, mint, maxt));
-    parts.push(this.head.select(matchers, mint, maxt));
+    for (const p of this.cuts) parts.push(selectPending(p, matchers, mint, maxt));
+    const seen = this.cuts.length;
+    parts.push(this.head.select(matchers, mint, maxt).map((h) => this.withLaterCuts(h, seen)));
     const merged = mergeSorted(parts.filter((p) => p.length > 0));
     const limit = opts.limit ?? 0;
     return limit > 0 && merged.length > limit ? merged.slice(0, limit) : merged;
+  }
+
+  /**
+   * A head series that also reads the chunks of cuts taken after it was
+   * selected (cuts from `seen` on): the head no longer holds those samples.
+   */
+  private withLaterCuts(h: SeriesView, seen: number): SeriesView {
+    return {
+      labels: h.labels,
+      samples: (a, b) => {
+        if (this.cuts.length === seen) return h.samples(a, b);
+        const bufs: SampleBuffer[] = [];
+        for (let i = seen; i < this.cuts.length; i++) {
+          const chunks = this.cutChunks(this.cuts[i], h.labels);
+          if (chunks !== undefined) bufs.push(decodeChunks(chunks, a, b));
+        }
+        // Cut chunks end before the cut's boundary, the head's samples start there.
+        bufs.push(h.samples(a, b));
+        return mergeSamples(bufs);
+      },
+    };
+  }
+
+  private cutChunks(cut: PendingCut, labels: Labels): readonly HeadChunk[] | undefined {
+    let byKey = this.cutIndex.get(cut);
+    if (byKey === undefined) {
+      byKey = new Map(cut.series.map((s) => [labelsKey(s.labels), s.chunks] as const));
+      this.cutIndex.set(cut, byKey);
+    }
+    return byKey.get(labelsKey(labels));
   }
 
   /** Label names on matching series, sorted. */
@@ -70,7 +122,7 @@ export class DbQuerier {
     if (matchers.length === 0) {
       for (const b of this.blocks) for (const n of b.labelNames()) names.add(n);
       for (const n of this.head.labelNames([])) names.add(n);
-      for (const p of this.pending)
+      for (const p of this.cuts)
         for (const s of p.series) for (const l of s.labels) names.add(l.name);
     } else {
       for (const s of this.select(matchers)) for (const l of s.labels) names.add(l.name);
@@ -84,7 +136,7 @@ export class DbQuerier {
     if (matchers.length === 0) {
       for (const b of this.blocks) for (const v of b.labelValues(name)) values.add(v);
       for (const v of this.head.labelValues(name, [])) values.add(v);
-      for (const p of this.pending) {
+      for (const p of this.cuts) {
         for (const s of p.series) {
           const v = getLabel(s.labels, name);
           if (v !== "") values.add(v);
@@ -99,7 +151,15 @@ export class DbQuerier {
     return [...values].sort();
   }
 
-  close(): void {}
+  /**
+   * Unpins what the querier reads: blocks and head chunk files retired since
+   * it opened may go. Reading after close is an error. Idempotent.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
 }
 
 function selectPending(

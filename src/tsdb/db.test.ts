@@ -35,14 +35,18 @@ const up = (instance: string): Labels =>
 
 function read(db: Db, name: string, mint = -1e15, maxt = 1e15) {
   const q = db.querier(mint, maxt);
-  return q.select([newMatcher("=", "__name__", name)]).map((s) => {
-    const b = s.samples(mint, maxt);
-    return {
-      labels: s.labels,
-      ts: [...b.ts.subarray(0, b.length)],
-      vs: [...b.vs.subarray(0, b.length)],
-    };
-  });
+  try {
+    return q.select([newMatcher("=", "__name__", name)]).map((s) => {
+      const b = s.samples(mint, maxt);
+      return {
+        labels: s.labels,
+        ts: [...b.ts.subarray(0, b.length)],
+        vs: [...b.vs.subarray(0, b.length)],
+      };
+    });
+  } finally {
+    q.close();
+  }
 }
 
 /** Writes `count` samples per series at `step` ms from `start`, one commit per timestamp. */

@@ -35,6 +35,8 @@ export interface DbOptions {
     segmentSizeBytes: number;
   };
   limits: HeadLimits;
+  /** Size at which a new head chunk file is started (default 128 MiB). */
+  headChunkSegmentBytes?: number;
   /** How often to look for head and block compaction work (default 60 s). */
   compactionIntervalMs?: number;
   /** Cut blocks and compact in the background (default true; tests drive it by hand). */
@@ -66,6 +68,19 @@ export interface DbStats {
 }
 
 /**
+ * Blocks and head chunk segments taken out of use while queriers were open:
+ * those queriers may still read them, so they are closed and deleted only once
+ * every querier opened up to `seq` is closed.
+ */
+interface Retired {
+  /** The newest querier id when retired. */
+  readonly seq: number;
+  readonly blocks: readonly Block[];
+  /** Head chunk segments whose chunks all end before this time may go (ms). */
+  readonly headBefore: number;
+}
+
+/**
  * The embedded time-series store: a head of recent samples backed by a WAL,
  * and immutable blocks on disk, compacted and aged out in the background.
  */
@@ -76,6 +91,12 @@ export class Db {
   private readonly lock: DirLock;
   private blocks: Block[];
   private pending: PendingCut[] = [];
+  /** Open queriers by id; ids increase, so the first entry is the oldest. */
+  private readonly queriers = new Map<DbQuerierT, number>();
+  private lastQuerierId = 0;
+  private retired: Retired[] = [];
+  /** Releases of retired blocks under way, chained one after another. */
+  private releasing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   /** The compaction pass under way, if any. */
   private running: Promise<void> | null = null;
@@ -105,7 +126,10 @@ export class Db {
     try {
       await cleanupTmpDirs(options.dir);
       const blocks = await loadBlocks(options.dir);
-      const { files, recovered } = HeadChunkFiles.open(join(options.dir, "chunks_head"));
+      const { files, recovered } = HeadChunkFiles.open(
+        join(options.dir, "chunks_head"),
+        options.headChunkSegmentBytes,
+      );
       const head = new Head(
         {
           blockDurationMs: options.blockDurationMs,
@@ -213,9 +237,61 @@ export class Db {
     },
   };
 
-  /** A querier over [mint, maxt] (ms, inclusive). */
+  /**
+   * A querier over [mint, maxt] (ms, inclusive). It pins the blocks and head
+   * chunk files it reads until its `close()`: callers must close it.
+   */
   querier(mint: number, maxt: number): DbQuerierT {
-    return new DbQuerier(mint, maxt, this.blocks, this.pending, this.head);
+    const id = ++this.lastQuerierId;
+    const q = new DbQuerier(mint, maxt, this.blocks, this.pending, this.head, () => {
+      this.queriers.delete(q);
+      this.releaseSoon();
+    });
+    this.queriers.set(q, id);
+    return q;
+  }
+
+  /**
+   * Takes blocks (already out of `this.blocks`) and head chunk segments ending
+   * before `headBefore` out of use; they go once no querier that may read them
+   * is open.
+   */
+  private async retire(blocks: readonly Block[], headBefore: number): Promise<void> {
+    this.retired.push({ seq: this.lastQuerierId, blocks, headBefore });
+    await this.release(false);
+  }
+
+  /** Starts releasing what closed queriers no longer pin; errors go to onError. */
+  private releaseSoon(): void {
+    const oldest = this.oldestQuerierId();
+    if (this.closed || !this.retired.some((r) => r.seq < oldest)) return;
+    this.releasing = this.releasing
+      .then(() => this.release(false))
+      .catch((e: unknown) => this.reportError(e));
+  }
+
+  private oldestQuerierId(): number {
+    for (const id of this.queriers.values()) return id;
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Closes and deletes retired blocks and head chunk segments that no open
+   * querier pins (`all`: every one, at close). Deleting a block is crash-safe;
+   * a segment left behind by a crash is dropped at the next open or cut.
+   */
+  private async release(all: boolean): Promise<void> {
+    const oldest = all ? Number.POSITIVE_INFINITY : this.oldestQuerierId();
+    const ready = this.retired.filter((r) => r.seq < oldest);
+    if (ready.length === 0) return;
+    // Taken off the list before any await, so no other release handles them.
+    this.retired = this.retired.filter((r) => r.seq >= oldest);
+    let headBefore = Number.NEGATIVE_INFINITY;
+    for (const r of ready) headBefore = Math.max(headBefore, r.headBefore);
+    if (headBefore > Number.NEGATIVE_INFINITY) this.head.files.truncateBefore(headBefore);
+    const blocks = ready.flatMap((r) => r.blocks);
+    for (const b of blocks) b.close();
+    for (const b of blocks) await deleteBlock(b.dir);
   }
 
   /** Loaded block metas, oldest first. */
@@ -237,8 +313,12 @@ export class Db {
     if (this.running !== null || this.closed) return;
     this.compact().catch((e: unknown) => {
       this.counters.compactionFailures++;
-      this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
+      this.reportError(e);
     });
+  }
+
+  private reportError(e: unknown): void {
+    this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
   }
 
   /**
@@ -258,6 +338,7 @@ export class Db {
   }
 
   private async compactPass(): Promise<void> {
+    await this.release(false);
     const block = this.options.blockDurationMs;
     for (;;) {
       const headMin = this.head.minTime();
@@ -281,6 +362,8 @@ export class Db {
       for (const s of series) if (s.chunks[0].mint < mint) mint = s.chunks[0].mint;
       const cut: PendingCut = { mint, maxt: boundary - 1, series };
       this.pending = [...this.pending, cut];
+      // Open queriers read these samples from the cut now, not from the head.
+      for (const q of this.queriers.keys()) q.addCut(cut);
       try {
         const meta = await writeBlock(this.options.dir, {
           minTime: mint,
@@ -295,7 +378,7 @@ export class Db {
       this.counters.headCompactions++;
     }
     this.head.gc();
-    this.head.files.truncateBefore(boundary);
+    await this.retire([], boundary);
     await this.wal.checkpoint(segment, (ref) => this.head.hasSeries(ref), boundary);
   }
 
@@ -310,11 +393,8 @@ export class Db {
       const meta = await compactBlocks(this.options.dir, inputs);
       const merged = Block.open(join(this.options.dir, meta.ulid));
       this.blocks = sortBlocks([...this.blocks.filter((b) => !ulids.has(b.meta.ulid)), merged]);
-      for (const b of inputs) {
-        b.close();
-        await deleteBlock(b.dir);
-      }
       this.counters.compactions++;
+      await this.retire(inputs, Number.NEGATIVE_INFINITY);
     }
   }
 
@@ -331,11 +411,8 @@ export class Db {
     const ulids = new Set(doomed.map((m) => m.ulid));
     const victims = this.blocks.filter((b) => ulids.has(b.meta.ulid));
     this.blocks = this.blocks.filter((b) => !ulids.has(b.meta.ulid));
-    for (const b of victims) {
-      b.close();
-      await deleteBlock(b.dir);
-      this.counters.retentionDeletions++;
-    }
+    this.counters.retentionDeletions += victims.length;
+    await this.retire(victims, Number.NEGATIVE_INFINITY);
   }
 
   /** Figures for self-monitoring. */
@@ -360,12 +437,18 @@ export class Db {
     };
   }
 
-  /** Waits for background work, flushes and fsyncs the WAL, closes blocks. */
+  /**
+   * Waits for background work, flushes and fsyncs the WAL, closes blocks and
+   * deletes retired ones, even those a querier still open pins.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     if (this.running !== null) await this.running.catch(() => undefined);
+    await this.releasing;
+    // A block left behind goes at the next open (superseded) or retention pass.
+    await this.release(true).catch((e: unknown) => this.reportError(e));
     await this.wal.close();
     this.head.files.close();
     for (const b of this.blocks) b.close();

@@ -50,16 +50,25 @@ export function registerExportRoute(app: FastifyInstance, deps: ApiDeps): void {
     const q = deps.storage.querier(start, end);
     const seen = new Set<string>();
     const series: StoredSeries[] = [];
-    for (const m of selectors) {
-      for (const s of q.select(m)) {
-        const key = labelsKey(s.labels);
-        if (!seen.has(key)) {
-          seen.add(key);
-          series.push(s);
+    try {
+      for (const m of selectors) {
+        for (const s of q.select(m)) {
+          const key = labelsKey(s.labels);
+          if (!seen.has(key)) {
+            seen.add(key);
+            series.push(s);
+          }
         }
       }
+    } catch (e) {
+      q.close();
+      throw e;
     }
-    return Readable.from(exportLines(series, start, end));
+    // The series are read while the stream runs: the querier stays open until
+    // the stream closes (ended, failed, or destroyed when the client goes away).
+    const stream = Readable.from(exportLines(series, start, end));
+    stream.once("close", () => q.close());
+    return stream;
   };
   app.get("/api/v1/export", async (req, reply) =>
     reply.type("application/stream+json").send(await handler(req)),

@@ -12,6 +12,7 @@ import {
   supersededBlocks,
   writeBlock,
 } from "./block/index.js";
+import { QuerierPins } from "./db-pins.js";
 import { DbQuerier, type DbQuerier as DbQuerierT, type PendingCut } from "./db-querier.js";
 import { Head, type HeadLimits } from "./head/head.js";
 import { type CommitLog, HeadAppender } from "./head/head-appender.js";
@@ -68,19 +69,6 @@ export interface DbStats {
 }
 
 /**
- * Blocks and head chunk segments taken out of use while queriers were open:
- * those queriers may still read them, so they are closed and deleted only once
- * every querier opened up to `seq` is closed.
- */
-interface Retired {
-  /** The newest querier id when retired. */
-  readonly seq: number;
-  readonly blocks: readonly Block[];
-  /** Head chunk segments whose chunks all end before this time may go (ms). */
-  readonly headBefore: number;
-}
-
-/**
  * The embedded time-series store: a head of recent samples backed by a WAL,
  * and immutable blocks on disk, compacted and aged out in the background.
  */
@@ -91,12 +79,11 @@ export class Db {
   private readonly lock: DirLock;
   private blocks: Block[];
   private pending: PendingCut[] = [];
-  /** Open queriers by id; ids increase, so the first entry is the oldest. */
-  private readonly queriers = new Map<DbQuerierT, number>();
-  private lastQuerierId = 0;
-  private retired: Retired[] = [];
-  /** Releases of retired blocks under way, chained one after another. */
-  private releasing: Promise<void> = Promise.resolve();
+  /** Open queriers, and what they keep from deletion. */
+  private readonly pins: QuerierPins<DbQuerierT> = new QuerierPins(
+    (time) => this.head.files.truncateBefore(time),
+    (e) => this.reportError(e),
+  );
   private timer: NodeJS.Timeout | null = null;
   /** The compaction pass under way, if any. */
   private running: Promise<void> | null = null;
@@ -242,56 +229,11 @@ export class Db {
    * chunk files it reads until its `close()`: callers must close it.
    */
   querier(mint: number, maxt: number): DbQuerierT {
-    const id = ++this.lastQuerierId;
     const q = new DbQuerier(mint, maxt, this.blocks, this.pending, this.head, () => {
-      this.queriers.delete(q);
-      this.releaseSoon();
+      if (!this.closed) this.pins.closed(q);
     });
-    this.queriers.set(q, id);
+    this.pins.opened(q);
     return q;
-  }
-
-  /**
-   * Takes blocks (already out of `this.blocks`) and head chunk segments ending
-   * before `headBefore` out of use; they go once no querier that may read them
-   * is open.
-   */
-  private async retire(blocks: readonly Block[], headBefore: number): Promise<void> {
-    this.retired.push({ seq: this.lastQuerierId, blocks, headBefore });
-    await this.release(false);
-  }
-
-  /** Starts releasing what closed queriers no longer pin; errors go to onError. */
-  private releaseSoon(): void {
-    const oldest = this.oldestQuerierId();
-    if (this.closed || !this.retired.some((r) => r.seq < oldest)) return;
-    this.releasing = this.releasing
-      .then(() => this.release(false))
-      .catch((e: unknown) => this.reportError(e));
-  }
-
-  private oldestQuerierId(): number {
-    for (const id of this.queriers.values()) return id;
-    return Number.POSITIVE_INFINITY;
-  }
-
-  /**
-   * Closes and deletes retired blocks and head chunk segments that no open
-   * querier pins (`all`: every one, at close). Deleting a block is crash-safe;
-   * a segment left behind by a crash is dropped at the next open or cut.
-   */
-  private async release(all: boolean): Promise<void> {
-    const oldest = all ? Number.POSITIVE_INFINITY : this.oldestQuerierId();
-    const ready = this.retired.filter((r) => r.seq < oldest);
-    if (ready.length === 0) return;
-    // Taken off the list before any await, so no other release handles them.
-    this.retired = this.retired.filter((r) => r.seq >= oldest);
-    let headBefore = Number.NEGATIVE_INFINITY;
-    for (const r of ready) headBefore = Math.max(headBefore, r.headBefore);
-    if (headBefore > Number.NEGATIVE_INFINITY) this.head.files.truncateBefore(headBefore);
-    const blocks = ready.flatMap((r) => r.blocks);
-    for (const b of blocks) b.close();
-    for (const b of blocks) await deleteBlock(b.dir);
   }
 
   /** Loaded block metas, oldest first. */
@@ -338,7 +280,7 @@ export class Db {
   }
 
   private async compactPass(): Promise<void> {
-    await this.release(false);
+    await this.pins.release(false);
     const block = this.options.blockDurationMs;
     for (;;) {
       const headMin = this.head.minTime();
@@ -363,7 +305,7 @@ export class Db {
       const cut: PendingCut = { mint, maxt: boundary - 1, series };
       this.pending = [...this.pending, cut];
       // Open queriers read these samples from the cut now, not from the head.
-      for (const q of this.queriers.keys()) q.addCut(cut);
+      for (const q of this.pins.queriers()) q.addCut(cut);
       try {
         const meta = await writeBlock(this.options.dir, {
           minTime: mint,
@@ -378,7 +320,7 @@ export class Db {
       this.counters.headCompactions++;
     }
     this.head.gc();
-    await this.retire([], boundary);
+    await this.pins.retire([], boundary);
     await this.wal.checkpoint(segment, (ref) => this.head.hasSeries(ref), boundary);
   }
 
@@ -394,7 +336,7 @@ export class Db {
       const merged = Block.open(join(this.options.dir, meta.ulid));
       this.blocks = sortBlocks([...this.blocks.filter((b) => !ulids.has(b.meta.ulid)), merged]);
       this.counters.compactions++;
-      await this.retire(inputs, Number.NEGATIVE_INFINITY);
+      await this.pins.retire(inputs, Number.NEGATIVE_INFINITY);
     }
   }
 
@@ -412,7 +354,7 @@ export class Db {
     const victims = this.blocks.filter((b) => ulids.has(b.meta.ulid));
     this.blocks = this.blocks.filter((b) => !ulids.has(b.meta.ulid));
     this.counters.retentionDeletions += victims.length;
-    await this.retire(victims, Number.NEGATIVE_INFINITY);
+    await this.pins.retire(victims, Number.NEGATIVE_INFINITY);
   }
 
   /** Figures for self-monitoring. */
@@ -446,9 +388,8 @@ export class Db {
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
     if (this.running !== null) await this.running.catch(() => undefined);
-    await this.releasing;
     // A block left behind goes at the next open (superseded) or retention pass.
-    await this.release(true).catch((e: unknown) => this.reportError(e));
+    await this.pins.releaseAll().catch((e: unknown) => this.reportError(e));
     await this.wal.close();
     this.head.files.close();
     for (const b of this.blocks) b.close();

@@ -20,7 +20,7 @@ import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
 import { prettyLogStream } from "./lib/pretty-log.js";
 import { packageVersion } from "./lib/version.js";
-import { type ScrapeConfig, ScrapeManager } from "./scrape/index.js";
+import { type ScrapeConfig, ScrapeManager, scrapeJob } from "./scrape/index.js";
 import { createSelfMetrics } from "./self/index.js";
 import { LocalStorage, type Storage } from "./storage/index.js";
 import { Db } from "./tsdb/index.js";
@@ -199,24 +199,14 @@ function selfScrapeJob(port: number, config: ServerConfig): ScrapeConfig {
       ? "127.0.0.1"
       : config.listen.host;
   const interval = config.scrape.self.intervalMs;
-  return {
+  return scrapeJob({
     jobName: "reddot",
     scrapeInterval: interval,
     scrapeTimeout: Math.min(interval, config.scrape.timeoutMs),
-    metricsPath: "/metrics",
-    scheme: "http",
-    params: {},
-    honorLabels: false,
-    honorTimestamps: true,
     staticConfigs: [
       { targets: [formatListenAddress({ host: host === "::" ? "::1" : host, port })], labels: {} },
     ],
-    relabelConfigs: [],
-    metricRelabelConfigs: [],
-    sampleLimit: 0,
-    labelLimit: 0,
-    bodySizeLimit: 0,
-  };
+  });
 }
 
 function buildInfo(version: string): BuildInfo {

@@ -1,4 +1,6 @@
 /** Scrape manager: static targets from scrape configs, relabeling, scrape loops. */
+
+export { relabelRule, scrapeJob } from "./defaults.js";
 export {
   type DroppedTarget,
   ScrapeManager,

@@ -2,20 +2,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { labelsFromRecord, labelsToRecord } from "../storage/index.js";
+import { relabelRule } from "./defaults.js";
 import { compileRelabel, compileRelabelRegex, relabel } from "./relabel.js";
 import type { RelabelConfig } from "./types.js";
 
 /** A relabel config with Prometheus' defaults for what is not given. */
-function rc(c: Partial<RelabelConfig>): RelabelConfig {
-  return {
-    sourceLabels: [],
-    separator: ";",
-    regex: "(.*)",
-    replacement: "$1",
-    action: "replace",
-    ...c,
-  };
-}
+const rc = relabelRule;
 
 function run(input: Record<string, string>, ...configs: Partial<RelabelConfig>[]) {
   const out = relabel(labelsFromRecord(input), configs.map(rc));

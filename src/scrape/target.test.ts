@@ -1,38 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { labelsToRecord } from "../storage/index.js";
+import { relabelRule, scrapeJob } from "./defaults.js";
 import { resolveTargets } from "./target.js";
-import type { RelabelConfig, ScrapeConfig } from "./types.js";
+import type { ScrapeConfig } from "./types.js";
 
 function config(c: Partial<ScrapeConfig>): ScrapeConfig {
-  return {
-    jobName: "node",
-    scrapeInterval: 15_000,
-    scrapeTimeout: 10_000,
-    metricsPath: "/metrics",
-    scheme: "http",
-    params: {},
-    honorLabels: false,
-    honorTimestamps: true,
-    staticConfigs: [],
-    relabelConfigs: [],
-    metricRelabelConfigs: [],
-    sampleLimit: 0,
-    labelLimit: 0,
-    bodySizeLimit: 0,
-    ...c,
-  };
+  return scrapeJob({ jobName: "node", ...c });
 }
 
-function rule(c: Partial<RelabelConfig>): RelabelConfig {
-  return {
-    sourceLabels: [],
-    separator: ";",
-    regex: "(.*)",
-    replacement: "$1",
-    action: "replace",
-    ...c,
-  };
-}
+const rule = relabelRule;
 
 describe("resolveTargets", () => {
   it("labels a static target as Prometheus does", () => {

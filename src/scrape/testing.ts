@@ -3,6 +3,7 @@
  * Appendable that records what each commit wrote, a real HTTP exporter whose
  * answer tests change, and a condition poller.
  */
+
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
@@ -15,6 +16,7 @@ import {
   labelsKey,
   labelsToString,
 } from "../storage/index.js";
+import { scrapeJob } from "./defaults.js";
 import type { ScrapeConfig } from "./types.js";
 
 /** One committed sample. */
@@ -162,21 +164,11 @@ export class TestExporter {
  * of a local server that answers in microseconds.
  */
 export function testJob(targets: string[], c: Partial<ScrapeConfig> = {}): ScrapeConfig {
-  return {
+  return scrapeJob({
     jobName: "test",
     scrapeInterval: 100,
     scrapeTimeout: 100,
-    metricsPath: "/metrics",
-    scheme: "http",
-    params: {},
-    honorLabels: false,
-    honorTimestamps: true,
     staticConfigs: [{ targets, labels: {} }],
-    relabelConfigs: [],
-    metricRelabelConfigs: [],
-    sampleLimit: 0,
-    labelLimit: 0,
-    bodySizeLimit: 0,
     ...c,
-  };
+  });
 }

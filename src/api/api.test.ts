@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { FastifyInstance } from "fastify";
-import { Registry } from "prom-client";
 import { compressSync } from "snappy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_REMOTE_WRITE_LIMITS, encodeWriteRequest } from "../ingest/index.js";
@@ -11,6 +10,7 @@ import { LocalStorage, labelsFromRecord, STALE_NAN } from "../storage/index.js";
 import type { Db } from "../tsdb/index.js";
 import { openTestDb } from "../tsdb/testdata/open-test-db.js";
 import { buildServer } from "./server.js";
+import { testApiDeps } from "./testing.js";
 
 let dir: string;
 let db: Db;
@@ -19,20 +19,11 @@ let app: FastifyInstance;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "reddot-api-"));
   db = await openTestDb(dir);
-  app = buildServer({
-    storage: new LocalStorage(db),
-    ready: () => true,
-    registry: new Registry(),
-    remoteWriteLimits: { ...DEFAULT_REMOTE_WRITE_LIMITS, maxBodyBytes: 64 * 1024 },
-    buildInfo: {
-      version: "test",
-      revision: "",
-      branch: "",
-      buildUser: "",
-      buildDate: "",
-      goVersion: "",
-    },
-  });
+  app = buildServer(
+    testApiDeps(new LocalStorage(db), {
+      remoteWriteLimits: { ...DEFAULT_REMOTE_WRITE_LIMITS, maxBodyBytes: 64 * 1024 },
+    }),
+  );
 });
 
 afterEach(async () => {

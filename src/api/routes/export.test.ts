@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { Registry } from "prom-client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_REMOTE_WRITE_LIMITS } from "../../ingest/index.js";
 import { labelsFromRecord, type Storage, type StoredSeries } from "../../storage/index.js";
 import { buildServer } from "../server.js";
+import { testApiDeps } from "../testing.js";
 
 // The export streams series after the handler returns: its querier must stay
 // open until the stream ends, and be closed however the stream ends.
@@ -53,20 +52,7 @@ afterEach(async () => {
 });
 
 function serve(storage: Storage): FastifyInstance {
-  app = buildServer({
-    storage,
-    ready: () => true,
-    registry: new Registry(),
-    remoteWriteLimits: DEFAULT_REMOTE_WRITE_LIMITS,
-    buildInfo: {
-      version: "test",
-      revision: "",
-      branch: "",
-      buildUser: "",
-      buildDate: "",
-      goVersion: "",
-    },
-  });
+  app = buildServer(testApiDeps(storage));
   return app;
 }
 

@@ -1,0 +1,371 @@
+/**
+ * Evaluation of function calls: range-vector functions run per series over
+ * sliding windows; the rest run per step over instant vectors. The
+ * implementations live in ./functions; the calls that need the syntax tree
+ * or the evaluator (absent, timestamp, scalar, vector, time, sort) are here.
+ */
+import type { Labels } from "../../storage/index.js";
+import { getLabel, isStaleNaN, labelsFromPairs, METRIC_NAME } from "../../storage/index.js";
+import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from "../ast.js";
+import { FUNCTIONS } from "../functions.js";
+import { execError, type VectorSample } from "../values.js";
+import type { Evaluator, StepSeries } from "./evaluator.js";
+import {
+  ELEMENT_FUNCTIONS,
+  KEEPS_METRIC_NAME,
+  RANGE_FUNCTIONS,
+  VECTOR_FUNCTIONS,
+} from "./functions/index.js";
+import { evalInfo } from "./info.js";
+import { exprType } from "./typeof.js";
+import type { FunctionContext, RangeWindow } from "./types.js";
+
+const ANCHORED_SAFE = ["changes", "delta", "increase", "rate", "resets"];
+const SMOOTHED_SAFE = ["delta", "increase", "rate"];
+const DATE_FUNCTIONS = new Set([
+  "day_of_month",
+  "day_of_week",
+  "day_of_year",
+  "days_in_month",
+  "hour",
+  "minute",
+  "month",
+  "year",
+]);
+
+export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
+  const args = e.args.map(unwrapParens);
+  const matrixIdx = args.findIndex((a) => a.type === "MatrixSelector" || a.type === "SubqueryExpr");
+  if (matrixIdx >= 0) return rangeCall(ev, e, args, matrixIdx);
+  const ctx = functionContext(ev, e, args[0]);
+  switch (e.func) {
+    case "time":
+      return [stepSeries(ev, (t) => t / 1000)];
+    case "pi":
+      return [stepSeries(ev, () => Math.PI)];
+    case "start":
+      return [stepSeries(ev, () => ev.env.queryStart / 1000)];
+    case "end":
+      return [stepSeries(ev, () => ev.env.queryEnd / 1000)];
+    case "range":
+      return [stepSeries(ev, () => (ev.env.queryEnd - ev.env.queryStart) / 1000)];
+    case "step":
+      return [stepSeries(ev, () => ev.env.queryStep / 1000)];
+    case "vector": {
+      const s = ev.evalScalar(args[0] as Expr);
+      return [stepSeries(ev, (_t, i) => s[i] as number)];
+    }
+    case "scalar": {
+      const input = ev.evalSeries(args[0] as Expr);
+      const out = stepSeries(ev, () => Number.NaN);
+      const counts = new Int32Array(ev.steps);
+      for (const s of input) {
+        for (let k = 0; k < s.ts.length; k++) {
+          const i = ev.stepIndex(s.ts[k] as number);
+          counts[i] = (counts[i] as number) + 1;
+          out.vs[i] = s.vs[k] as number;
+        }
+      }
+      for (let i = 0; i < ev.steps; i++) if (counts[i] !== 1) out.vs[i] = Number.NaN;
+      return [out];
+    }
+    case "absent":
+      return absent(ev, args[0] as Expr);
+    case "timestamp":
+      return timestamp(ev, args[0] as Expr);
+    case "sort":
+    case "sort_desc":
+      return sortByValue(ev, e, args[0] as Expr);
+    case "info":
+      return evalInfo(ev, e, args);
+  }
+  if (e.func.startsWith("sort_by_label") && ev.steps > 1) {
+    ev.env.annotations.warn(
+      "sort is ineffective for range queries since results are always ordered by labels",
+      e.pos,
+    );
+  }
+  const element = ELEMENT_FUNCTIONS.get(e.func);
+  if (element) {
+    const keep = KEEPS_METRIC_NAME.has(e.func);
+    let input: StepSeries[];
+    let rest: Expr[];
+    if (DATE_FUNCTIONS.has(e.func) && args.length === 0) {
+      input = [stepSeries(ev, (t) => t / 1000)];
+      rest = [];
+    } else {
+      input = ev.evalSeries(args[0] as Expr);
+      rest = args.slice(1);
+    }
+    const scalarArgs = rest.map((a) => ev.evalScalar(a));
+    const scalars: number[] = new Array(scalarArgs.length);
+    return ev.settleNames(
+      ev.rangeEval([input], (v, t, i) => {
+        for (let k = 0; k < scalarArgs.length; k++)
+          scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
+        const out: VectorSample[] = [];
+        for (const s of v[0] ?? []) {
+          const r = element(s.v, scalars, ctx);
+          if (r !== undefined)
+            out.push({ labels: s.labels, t, v: r, dropName: s.dropName === true || !keep });
+        }
+        return out;
+      }),
+    );
+  }
+  const vectorFn = VECTOR_FUNCTIONS.get(e.func);
+  if (!vectorFn) throw execError(`function "${e.func}" is not supported`);
+  const sig = FUNCTIONS.get(e.func);
+  const vectors: StepSeries[][] = [];
+  const scalarArgs: Float64Array[] = [];
+  const strings: string[] = [];
+  args.forEach((a, i) => {
+    const type = sig
+      ? (sig.argTypes[Math.min(i, sig.argTypes.length - 1)] ?? exprType(a))
+      : exprType(a);
+    if (type === "string") {
+      const r = ev.eval(a);
+      strings.push(r.kind === "string" ? r.value : "");
+    } else if (type === "scalar") {
+      scalarArgs.push(ev.evalScalar(a));
+    } else {
+      vectors.push(ev.evalSeries(a));
+    }
+  });
+  const scalars: number[] = new Array(scalarArgs.length);
+  return ev.settleNames(
+    ev.rangeEval(vectors, (v, t, i) => {
+      for (let k = 0; k < scalarArgs.length; k++)
+        scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
+      return vectorFn({ vectors: v, scalars, strings, t }, ctx);
+    }),
+  );
+}
+
+function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): StepSeries[] {
+  const arg = args[matrixIdx] as MatrixSelector | SubqueryExpr;
+  if (arg.type === "MatrixSelector") {
+    if (arg.vector.anchored && !ANCHORED_SAFE.includes(e.func)) {
+      throw execError(
+        `anchored modifier can only be used with: ${ANCHORED_SAFE.join(", ")} - not with ${e.func}`,
+      );
+    }
+    if (arg.vector.smoothed && !SMOOTHED_SAFE.includes(e.func)) {
+      throw execError(
+        `smoothed modifier can only be used with: ${SMOOTHED_SAFE.join(", ")} - not with ${e.func}`,
+      );
+    }
+  }
+  const scalarArgs = args.filter((_, i) => i !== matrixIdx).map((a) => ev.evalScalar(a));
+  const src = ev.rangeSource(arg);
+  const lookback = ev.env.opts.lookbackDelta;
+  const ctx = functionContext(ev, e, arg);
+  if (e.func === "absent_over_time") return absentOverTime(ev, src, arg);
+  const fn = RANGE_FUNCTIONS.get(e.func);
+  if (!fn) throw execError(`function "${e.func}" is not supported over range vectors`);
+  const keep = KEEPS_METRIC_NAME.has(e.func);
+  const scalars: number[] = new Array(scalarArgs.length);
+  const counterCheck = e.func === "rate" || e.func === "increase";
+  const out: StepSeries[] = [];
+  for (const s of src.series) {
+    ev.checkDeadline();
+    const n = s.length;
+    const w: MutableWindow = {
+      ts: s.ts,
+      vs: s.vs,
+      first: 0,
+      end: 0,
+      rangeStart: 0,
+      rangeEnd: 0,
+      anchored: src.anchored,
+      smoothed: src.smoothed,
+      metricName: getLabel(s.labels, METRIC_NAME),
+    };
+    let lo = 0;
+    let hi = 0;
+    let extLo = 0;
+    let extHi = 0;
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let i = 0; i < ev.steps; i++) {
+      const t = ev.stepTime(i);
+      const ref = (src.at ?? t) - src.offset;
+      const rs = ref - src.range;
+      while (lo < n && (s.ts[lo] as number) <= rs) lo++;
+      while (hi < n && (s.ts[hi] as number) <= ref) hi++;
+      if (src.anchored || src.smoothed) {
+        // Anchored and smoothed windows also see samples up to the lookback delta outside.
+        const extEnd = src.smoothed ? ref + lookback : ref;
+        while (extLo < n && (s.ts[extLo] as number) <= rs - lookback) extLo++;
+        while (extHi < n && (s.ts[extHi] as number) <= extEnd) extHi++;
+        if (extLo >= extHi) continue;
+      } else if (lo >= hi) {
+        continue;
+      }
+      w.first = lo;
+      w.end = hi;
+      w.rangeStart = rs;
+      w.rangeEnd = ref;
+      for (let k = 0; k < scalarArgs.length; k++)
+        scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
+      const v = fn(w, scalars, ctx);
+      if (v === undefined) continue;
+      ts.push(t);
+      vs.push(v);
+    }
+    if (ts.length === 0) continue;
+    ev.addSamples(ts.length);
+    out.push({ labels: s.labels, ts, vs, dropName: s.dropName || !keep });
+    if (counterCheck && w.metricName !== "" && !/_(total|sum|count|bucket)$/.test(w.metricName)) {
+      ev.env.annotations.info(
+        `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(w.metricName)}`,
+        arg.pos,
+      );
+    }
+  }
+  return ev.settleNames(out);
+}
+
+interface MutableWindow extends RangeWindow {
+  first: number;
+  end: number;
+  rangeStart: number;
+  rangeEnd: number;
+}
+
+function absentOverTime(
+  ev: Evaluator,
+  src: ReturnType<Evaluator["rangeSource"]>,
+  arg: MatrixSelector | SubqueryExpr,
+): StepSeries[] {
+  const present = new Uint8Array(ev.steps);
+  for (const s of src.series) {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < ev.steps; i++) {
+      const ref = (src.at ?? ev.stepTime(i)) - src.offset;
+      while (lo < s.length && (s.ts[lo] as number) <= ref - src.range) lo++;
+      while (hi < s.length && (s.ts[hi] as number) <= ref) hi++;
+      if (hi > lo) present[i] = 1;
+    }
+  }
+  const labels = arg.type === "MatrixSelector" ? absentLabels(arg.vector) : [];
+  const out: StepSeries = { labels, ts: [], vs: [], dropName: true };
+  for (let i = 0; i < ev.steps; i++) {
+    if (present[i]) continue;
+    out.ts.push(ev.stepTime(i));
+    out.vs.push(1);
+  }
+  return out.ts.length > 0 ? ev.settleNames([out]) : [];
+}
+
+function absent(ev: Evaluator, arg: Expr): StepSeries[] {
+  const input = ev.evalSeries(arg);
+  const present = new Uint8Array(ev.steps);
+  for (const s of input) for (const t of s.ts) present[ev.stepIndex(t)] = 1;
+  const labels = arg.type === "VectorSelector" ? absentLabels(arg) : [];
+  const out: StepSeries = { labels, ts: [], vs: [], dropName: false };
+  for (let i = 0; i < ev.steps; i++) {
+    if (present[i]) continue;
+    out.ts.push(ev.stepTime(i));
+    out.vs.push(1);
+  }
+  return out.ts.length > 0 ? [out] : [];
+}
+
+/** Labels of absent()'s output: the selector's equality matchers, except ones given twice. */
+function absentLabels(sel: VectorSelector): Labels {
+  const values = new Map<string, string | undefined>();
+  for (const m of sel.matchers) {
+    if (m.name === METRIC_NAME) continue;
+    if (m.type === "=" && !values.has(m.name)) values.set(m.name, m.value);
+    else values.set(m.name, undefined);
+  }
+  const pairs: { name: string; value: string }[] = [];
+  for (const [name, value] of values) if (value !== undefined) pairs.push({ name, value });
+  return labelsFromPairs(pairs);
+}
+
+/** timestamp(): a selector argument yields each sample's own time; anything else the step time. */
+function timestamp(ev: Evaluator, arg: Expr): StepSeries[] {
+  if (arg.type !== "VectorSelector") {
+    const input = ev.evalSeries(arg);
+    return ev.settleNames(
+      input.map((s) => ({
+        labels: s.labels,
+        ts: s.ts,
+        vs: s.ts.map((t) => t / 1000),
+        dropName: true,
+      })),
+    );
+  }
+  const offset = ev.duration(arg.offset, true);
+  const at = ev.atTime(arg.at);
+  const lookback = ev.env.opts.lookbackDelta;
+  const firstRef = (at ?? ev.start) - offset;
+  const lastRef = (at ?? ev.stepTime(ev.steps - 1)) - offset;
+  const out: StepSeries[] = [];
+  for (const s of ev.env.select(arg)) {
+    const buf = s.samples(firstRef - lookback + 1, lastRef);
+    if (buf.length === 0) continue;
+    const ts: number[] = [];
+    const vs: number[] = [];
+    let j = -1;
+    for (let i = 0; i < ev.steps; i++) {
+      const t = ev.stepTime(i);
+      const ref = (at ?? t) - offset;
+      while (j + 1 < buf.length && (buf.ts[j + 1] as number) <= ref) j++;
+      if (j < 0 || (buf.ts[j] as number) <= ref - lookback) continue;
+      const sampleT = buf.ts[j] as number;
+      const v = buf.vs[j] as number;
+      if (isStaleNaN(v)) continue;
+      ts.push(t);
+      vs.push(sampleT / 1000);
+    }
+    if (ts.length > 0) {
+      ev.addSamples(ts.length);
+      out.push({ labels: s.labels, ts, vs, dropName: true });
+    }
+  }
+  return ev.settleNames(out);
+}
+
+/** sort/sort_desc: orders an instant query's result; NaN last either way. */
+function sortByValue(ev: Evaluator, e: Call, arg: Expr): StepSeries[] {
+  const input = ev.evalSeries(arg);
+  if (ev.steps > 1) {
+    ev.env.annotations.warn(
+      "sort is ineffective for range queries since results are always ordered by labels",
+      e.pos,
+    );
+    return input;
+  }
+  const desc = e.func === "sort_desc";
+  return [...input].sort((a, b) => {
+    const x = a.vs[0] as number;
+    const y = b.vs[0] as number;
+    if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+    if (Number.isNaN(y)) return -1;
+    return desc ? y - x : x - y;
+  });
+}
+
+function stepSeries(ev: Evaluator, f: (t: number, i: number) => number): StepSeries {
+  const s = ev.constantSeries(0);
+  for (let i = 0; i < ev.steps; i++) s.vs[i] = f(s.ts[i] as number, i);
+  return s;
+}
+
+function functionContext(ev: Evaluator, e: Call, firstArg: Expr | undefined): FunctionContext {
+  return {
+    annotations: ev.env.annotations,
+    argPos: firstArg?.pos ?? e.pos,
+    lookbackDelta: ev.env.opts.lookbackDelta,
+  };
+}
+
+function unwrapParens(e: Expr): Expr {
+  let x = e;
+  while (x.type === "ParenExpr") x = x.expr;
+  return x;
+}

@@ -43,6 +43,17 @@ export interface FunctionContext {
   /** Position to attach to annotations about the input series (the matrix/vector argument). */
   readonly argPos: PosRange;
   readonly lookbackDelta: number;
+  /**
+   * Positions of all the call's arguments, in order. Some annotations point at
+   * another argument than the input series (a bad quantile at the q argument
+   * of histogram_quantile and quantile_over_time). Falls back to `argPos`.
+   */
+  readonly argPositions?: readonly PosRange[];
+  /**
+   * The engine's delayed-name-removal switch: Prometheus names the metric in
+   * some histogram annotations only when it is on (the name is still there).
+   */
+  readonly delayedNameRemoval?: boolean;
 }
 
 /**

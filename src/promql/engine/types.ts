@@ -77,6 +77,11 @@ export interface RangeWindow {
   readonly smoothed: boolean;
   /** `__name__` of the series, for annotations ("" when none). */
   readonly metricName: string;
+  /**
+   * Evaluation time of the step (ms), before offset and `@`: predict_linear
+   * extrapolates from it. Falls back to `rangeEnd` when absent.
+   */
+  readonly evalTime?: number;
 }
 
 /**

@@ -18,6 +18,7 @@ export {
 } from "./json-schema.js";
 export { formatListenAddress, type ListenAddress, parseListenAddress } from "./listen-address.js";
 export { type LoadedConfig, loadConfigDir, MAX_CONFIG_FILE_BYTES } from "./loader.js";
+export type { QueryConfig } from "./query-schema.js";
 export {
   defaultServerConfig,
   type FsyncMode,

@@ -37,6 +37,13 @@ describe("reddot.yaml", () => {
         timeoutMs: 10_000,
         self: { enabled: true, intervalMs: 15_000 },
       },
+      query: {
+        lookbackDeltaMs: 5 * 60_000,
+        timeoutMs: 2 * 60_000,
+        maxSamples: 50_000_000,
+        maxPointsPerSeries: 11_000,
+        experimentalFeatures: false,
+      },
       log: { level: "info", format: "json" },
     });
   });
@@ -93,6 +100,12 @@ scrape:
   self:
     enabled: false
     interval: 1m
+query:
+  lookback_delta: 1m
+  timeout: 30s
+  max_samples: 1000
+  max_points_per_series: 500
+  experimental_features: true
 log:
   level: debug
   format: pretty
@@ -121,6 +134,13 @@ log:
         intervalMs: 30_000,
         timeoutMs: 30_000,
         self: { enabled: false, intervalMs: 60_000 },
+      },
+      query: {
+        lookbackDeltaMs: 60_000,
+        timeoutMs: 30_000,
+        maxSamples: 1000,
+        maxPointsPerSeries: 500,
+        experimentalFeatures: true,
       },
       log: { level: "debug", format: "pretty" },
     });

@@ -4,6 +4,7 @@ import { formatDuration } from "../lib/duration.js";
 import { isReddotError } from "../lib/errors.js";
 import { byteSizeField, durationField, limitField } from "./fields.js";
 import { type ListenAddress, parseListenAddress } from "./listen-address.js";
+import { type QueryConfig, querySchema } from "./query-schema.js";
 
 /** When the WAL is fsynced: on a timer, before every acknowledgement (group commit), or never. */
 export type FsyncMode = "interval" | "always" | "never";
@@ -73,6 +74,7 @@ export interface ServerConfig {
   readonly storage: StorageConfig;
   readonly ingest: IngestConfig;
   readonly scrape: GlobalScrapeConfig;
+  readonly query: QueryConfig;
   readonly log: LogConfig;
 }
 
@@ -262,6 +264,7 @@ export const serverConfigSchema = z
     storage: storageSchema.prefault({}).describe("The embedded time-series store"),
     ingest: ingestSchema.prefault({}).describe("Data sent to the server"),
     scrape: scrapeSchema.prefault({}).describe("Global scrape defaults"),
+    query: querySchema.prefault({}).describe("PromQL engine and query API"),
     log: logSchema.prefault({}).describe("Logging"),
   })
   .transform(
@@ -271,6 +274,7 @@ export const serverConfigSchema = z
       storage: c.storage,
       ingest: c.ingest,
       scrape: c.scrape,
+      query: c.query,
       log: c.log,
     }),
   )

@@ -92,6 +92,7 @@ export class Engine {
         }
         return s;
       },
+      selectMatchers: (matchers) => (querier ? querier.select(matchers) : []),
       queryStart: start,
       queryEnd: end,
       queryStep: step,

@@ -7,7 +7,7 @@
  * Times are ms. `@` is handled directly: a selector with `@ T` looks up at T
  * (minus offset) at every step; `@ start()`/`@ end()` use the query's bounds.
  */
-import type { Labels, StoredSeries } from "../../storage/index.js";
+import type { Labels, Matcher, StoredSeries } from "../../storage/index.js";
 import { isStaleNaN, METRIC_NAME } from "../../storage/index.js";
 import type {
   AggregateExpr,
@@ -47,6 +47,8 @@ export interface QueryEnv {
   readonly annotations: Annotations;
   /** Storage series of each selector node, selected once per query. */
   select(sel: VectorSelector): StoredSeries[];
+  /** Storage series matching ad-hoc matchers (info()), not cached. */
+  selectMatchers(matchers: readonly Matcher[]): StoredSeries[];
   readonly queryStart: number;
   readonly queryEnd: number;
   /** Query step (ms), 0 for instant queries. */
@@ -509,10 +511,17 @@ function matrix(series: StepSeries[]): Evaluated {
   return { kind: "matrix", series };
 }
 
+/**
+ * Labels without the metric name and the other metadata labels Prometheus
+ * drops with it (`__type__`, `__unit__`).
+ */
 export function dropMetricName(labels: Labels): Labels {
-  const i = labels.findIndex((l) => l.name === METRIC_NAME);
-  if (i < 0) return labels;
-  return labels.filter((l) => l.name !== METRIC_NAME);
+  if (!labels.some((l) => isMetadataLabel(l.name))) return labels;
+  return labels.filter((l) => !isMetadataLabel(l.name));
+}
+
+function isMetadataLabel(name: string): boolean {
+  return name === METRIC_NAME || name === "__type__" || name === "__unit__";
 }
 
 function checkNoDuplicates(samples: readonly VectorSample[], keys: LabelKeys): void {

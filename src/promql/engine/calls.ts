@@ -177,6 +177,7 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
       end: 0,
       rangeStart: 0,
       rangeEnd: 0,
+      evalTime: 0,
       anchored: src.anchored,
       smoothed: src.smoothed,
       metricName: getLabel(s.labels, METRIC_NAME),
@@ -206,6 +207,7 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
       w.end = hi;
       w.rangeStart = rs;
       w.rangeEnd = ref;
+      w.evalTime = t;
       for (let k = 0; k < scalarArgs.length; k++)
         scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
       const v = fn(w, scalars, ctx);
@@ -231,6 +233,7 @@ interface MutableWindow extends RangeWindow {
   end: number;
   rangeStart: number;
   rangeEnd: number;
+  evalTime: number;
 }
 
 function absentOverTime(
@@ -360,7 +363,9 @@ function functionContext(ev: Evaluator, e: Call, firstArg: Expr | undefined): Fu
   return {
     annotations: ev.env.annotations,
     argPos: firstArg?.pos ?? e.pos,
+    argPositions: e.args.map((a) => a.pos),
     lookbackDelta: ev.env.opts.lookbackDelta,
+    delayedNameRemoval: ev.env.opts.delayedNameRemoval,
   };
 }
 

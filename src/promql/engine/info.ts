@@ -128,22 +128,27 @@ function lookupAnchor(ev: Evaluator, e: Expr): { at: number | undefined; offset:
         return;
       }
       case "MatrixSelector":
-        return walk(x.vector, subOffset, subAt);
+        walk(x.vector, subOffset, subAt);
+        return;
       case "SubqueryExpr":
-        return walk(x.expr, subOffset + ev.duration(x.offset, true), subAt ?? ev.atTime(x.at));
+        walk(x.expr, subOffset + ev.duration(x.offset, true), subAt ?? ev.atTime(x.at));
+        return;
       case "AggregateExpr":
         if (x.param) walk(x.param, subOffset, subAt);
-        return walk(x.expr, subOffset, subAt);
+        walk(x.expr, subOffset, subAt);
+        return;
       case "BinaryExpr":
         walk(x.lhs, subOffset, subAt);
-        return walk(x.rhs, subOffset, subAt);
+        walk(x.rhs, subOffset, subAt);
+        return;
       case "Call":
         for (const a of x.args) walk(a, subOffset, subAt);
         return;
       case "ParenExpr":
       case "UnaryExpr":
       case "StepInvariantExpr":
-        return walk(x.expr, subOffset, subAt);
+        walk(x.expr, subOffset, subAt);
+        return;
       default:
         return;
     }

@@ -7,19 +7,21 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { type BuildInfo, buildServer } from "./api/index.js";
+import { type BuildInfo, buildServer, type QueryLimits } from "./api/index.js";
 import {
   defaultServerConfig,
   formatListenAddress,
   type LoadedConfig,
   loadConfigDir,
   parseListenAddress,
+  type QueryConfig,
   type ServerConfig,
 } from "./config/index.js";
 import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
 import { prettyLogStream } from "./lib/pretty-log.js";
 import { packageVersion } from "./lib/version.js";
+import { Engine } from "./promql/index.js";
 import { type ScrapeConfig, ScrapeManager, scrapeJob } from "./scrape/index.js";
 import { createSelfMetrics } from "./self/index.js";
 import { LocalStorage, type Storage } from "./storage/index.js";
@@ -91,6 +93,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   const selfMetrics = createSelfMetrics({ stats: () => requireOpen(db).stats() }, version);
   const rw = config.ingest.remoteWrite;
   const limits = config.storage.limits;
+  // Swapped whole on reload: a query under way keeps the engine it started with.
+  let engine = queryEngine(config.query);
+  let queryLimits: QueryLimits = { maxPointsPerSeries: config.query.maxPointsPerSeries };
   const scrapeManager = new ScrapeManager(lazyStorage, {
     onError: (target, err) => logger.debug({ target, err: err.message }, "scrape failed"),
   });
@@ -110,6 +115,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
         Math.max(limits.maxLabelNameLength, limits.maxLabelValueLength) || Number.MAX_SAFE_INTEGER,
     },
     buildInfo: buildInfo(version),
+    engine: () => engine,
+    queryLimits: () => queryLimits,
+    metadata: () => scrapeManager.metadata(),
     targets: () => {
       const t = scrapeManager.targets();
       return { activeTargets: t.active, droppedTargets: t.dropped };
@@ -156,6 +164,8 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     if (JSON.stringify(next.server.listen) !== JSON.stringify(config.listen))
       restartNeeded.push("listen");
     scrapeManager.apply(jobsFor(next.scrape, next.server));
+    engine = queryEngine(next.server.query);
+    queryLimits = { maxPointsPerSeries: next.server.query.maxPointsPerSeries };
     logger.info({ jobs: next.scrape.length, restartNeeded }, "config reloaded");
     return { restartNeeded };
   };
@@ -180,6 +190,16 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       await opened.close();
     },
   };
+}
+
+/** The PromQL engine for the `query` settings of reddot.yaml. */
+function queryEngine(q: QueryConfig): Engine {
+  return new Engine({
+    lookbackDelta: q.lookbackDeltaMs,
+    timeoutMs: q.timeoutMs,
+    maxSamples: q.maxSamples,
+    experimental: q.experimentalFeatures,
+  });
 }
 
 function isLoopback(host: string): boolean {

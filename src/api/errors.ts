@@ -24,10 +24,13 @@ export function errorHandler(
   let status = 500;
   let message = "internal error; see the server log";
   let code = "RD_INTERNAL";
+  let type: string | undefined;
   if (isReddotError(err)) {
     status = err.status;
     message = err.message;
     code = err.code;
+    // PromQL's QueryError names its kind itself (timeout, canceled, execution).
+    if ("promType" in err && typeof err.promType === "string") type = err.promType;
   } else if ("statusCode" in err && typeof err.statusCode === "number" && err.statusCode < 500) {
     status = err.statusCode;
     message = err.message;
@@ -37,5 +40,5 @@ export function errorHandler(
   else req.log.debug({ code, message }, "request refused");
   return reply
     .code(status)
-    .send({ status: "error", errorType: errorType(status), error: message, code });
+    .send({ status: "error", errorType: type ?? errorType(status), error: message, code });
 }

@@ -1,11 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { RemoteWriteLimits } from "../ingest/index.js";
+import type { Engine } from "../promql/index.js";
+import type { TargetMetadata } from "../scrape/index.js";
 import type { Storage } from "../storage/index.js";
 import { errorHandler } from "./errors.js";
 import { registerExportRoute } from "./routes/export.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHomeRoute } from "./routes/home.js";
+import { registerMetadataRoutes } from "./routes/metadata.js";
+import { type QueryLimits, registerQueryRoutes } from "./routes/query.js";
 import { registerReadRoutes } from "./routes/read.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
 import { registerStatusRoutes } from "./routes/status.js";
@@ -29,6 +33,12 @@ export interface ApiDeps {
   registry: Registry;
   remoteWriteLimits: RemoteWriteLimits;
   buildInfo: BuildInfo;
+  /** The PromQL engine; a getter, so a reload can swap in one with new settings. */
+  engine: () => Engine;
+  /** Limits the query API checks itself (default Prometheus'); a getter, for reloads. */
+  queryLimits?: () => QueryLimits;
+  /** Metric metadata of the scrape targets, for /api/v1/metadata. */
+  metadata?: () => readonly TargetMetadata[];
   /** Scrape status for /api/v1/targets, when a scrape manager runs. */
   targets?: () => unknown;
   /** Reloads the config repo (POST /-/reload); throws ConfigError on a bad config. */
@@ -61,6 +71,8 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerRemoteWriteRoute(app, deps);
   registerReadRoutes(app, deps);
   registerExportRoute(app, deps);
+  registerQueryRoutes(app, deps);
+  registerMetadataRoutes(app, deps);
   registerStatusRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({

@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { packageVersion } from "../lib/version.js";
+import { registerQueryCommand } from "./query.js";
 import { registerServerCommand } from "./server.js";
 import { registerValidateCommand } from "./validate-command.js";
 
@@ -17,6 +18,7 @@ program
 
 registerServerCommand(program);
 registerValidateCommand(program);
+registerQueryCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

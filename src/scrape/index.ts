@@ -7,6 +7,15 @@ export {
   type ScrapeManagerOptions,
 } from "./manager.js";
 export {
+  type MetadataEntry,
+  type MetricMetadataQuery,
+  metricMetadata,
+  type TargetMetadata,
+  type TargetMetadataQuery,
+  type TargetMetadataRow,
+  targetMetadata,
+} from "./metadata.js";
+export {
   type CompiledRelabel,
   compileRelabel,
   compileRelabelRegex,

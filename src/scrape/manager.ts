@@ -11,6 +11,7 @@ import { parseExposition } from "../ingest/index.js";
 import { bug } from "../lib/errors.js";
 import type { Appendable } from "../storage/index.js";
 import { labelsToRecord } from "../storage/index.js";
+import type { TargetMetadata } from "./metadata.js";
 import { compileRelabel } from "./relabel.js";
 import { type LoopDeps, type LoopSettings, ScrapeLoop, type TargetStatus } from "./scrape-loop.js";
 import { resolveTargets } from "./target.js";
@@ -139,6 +140,11 @@ export class ScrapeManager {
       active: [...this.loops.values()].map((r) => r.loop.status()),
       dropped: this.dropped.map((d) => ({ ...d, discoveredLabels: { ...d.discoveredLabels } })),
     };
+  }
+
+  /** Metric metadata of every active target, from its last parsed scrape. */
+  metadata(): TargetMetadata[] {
+    return [...this.loops.values()].map((r) => r.loop.metadata());
   }
 
   /**

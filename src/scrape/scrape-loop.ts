@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type http from "node:http";
 import type https from "node:https";
 import os from "node:os";
+import type { MetricMetadata } from "../ingest/index.js";
 import { formatDuration } from "../lib/duration.js";
 import {
   type Appendable,
@@ -20,6 +21,7 @@ import {
   STALE_NAN,
 } from "../storage/index.js";
 import { fetchTarget } from "./fetch-target.js";
+import type { TargetMetadata } from "./metadata.js";
 import type { CompiledRelabel } from "./relabel.js";
 import {
   type AppendCounts,
@@ -37,7 +39,11 @@ export type ParseFn = (
   text: string,
   contentType: string | undefined,
   defaultTimestamp: number,
-) => { readonly entries: readonly ScrapedEntry[] };
+) => {
+  readonly entries: readonly ScrapedEntry[];
+  /** HELP/TYPE/UNIT by metric family, for the metadata API. */
+  readonly metadata?: ReadonlyMap<string, MetricMetadata>;
+};
 
 /** Per-job settings that shape how a target's samples are written. */
 export interface LoopSettings {
@@ -106,6 +112,8 @@ export class ScrapeLoop {
   private lastError = "";
   private lastScrape: number | null = null;
   private lastDuration = 0;
+  /** Metadata of the last parsed scrape; kept when a scrape fails, as Prometheus' cache does. */
+  private families: ReadonlyMap<string, MetricMetadata> = new Map();
 
   constructor(
     readonly target: Target,
@@ -177,6 +185,11 @@ export class ScrapeLoop {
     };
   }
 
+  /** The target's metric metadata for the metadata API. */
+  metadata(): TargetMetadata {
+    return { target: this.target.labels, families: this.families };
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     const now = Date.now();
@@ -215,6 +228,7 @@ export class ScrapeLoop {
       });
       duration = (performance.now() - started) / 1000;
       const parsed = this.deps.parse(body.text, body.contentType, ts);
+      if (parsed.metadata !== undefined) this.families = parsed.metadata;
       app = this.deps.storage.appender();
       counts = appendScrape(app, this.cache, parsed.entries, ts, this.appendOptions);
     } catch (e) {

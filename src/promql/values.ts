@@ -61,6 +61,7 @@ export class Annotations {
   private readonly query: string;
   private readonly warningSet = new Set<string>();
   private readonly infoSet = new Set<string>();
+  private readonly mergedInfos = new Map<string, string>();
 
   constructor(query: string) {
     this.query = query;
@@ -74,12 +75,22 @@ export class Annotations {
     this.infoSet.add(`PromQL info: ${text}${this.where(pos)}`);
   }
 
+  /**
+   * An info that Prometheus merges across occurrences instead of deduping by
+   * text (histogram_quantile's monotonicity repair sums up buckets, diffs and
+   * times of all of them): one entry per `key`, the latest text replaces the
+   * previous one.
+   */
+  setMergedInfo(key: string, text: string, pos?: PosRange): void {
+    this.mergedInfos.set(key, `PromQL info: ${text}${this.where(pos)}`);
+  }
+
   get warnings(): string[] {
     return [...this.warningSet];
   }
 
   get infos(): string[] {
-    return [...this.infoSet];
+    return [...this.infoSet, ...this.mergedInfos.values()];
   }
 
   private where(pos: PosRange | undefined): string {

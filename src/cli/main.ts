@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { packageVersion } from "../lib/version.js";
+import { registerPromqltestCommand } from "./promqltest.js";
 import { registerQueryCommand } from "./query.js";
 import { registerServerCommand } from "./server.js";
 import { registerValidateCommand } from "./validate-command.js";
@@ -19,6 +20,7 @@ program
 registerServerCommand(program);
 registerValidateCommand(program);
 registerQueryCommand(program);
+registerPromqltestCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

@@ -86,6 +86,9 @@ const LIST: FunctionSignature[] = [
   fn("log10", [V], V),
   fn("log2", [V], V),
   fn("mad_over_time", [M], V, 0, true),
+  // Scalar min/max of two scalars (Prometheus 3.12); the duration-expression spelling as a function.
+  fn("max_of", [S, S], S, 0, true),
+  fn("min_of", [S, S], S, 0, true),
   fn("max_over_time", [M], V),
   fn("min_over_time", [M], V),
   fn("minute", [V], V, 1),

@@ -47,7 +47,7 @@ export function xxh64(data: Uint8Array): bigint {
     let v1 = (P1 + P2) & MASK;
     let v2 = P2;
     let v3 = 0n;
-    let v4 = (-P1) & MASK;
+    let v4 = -P1 & MASK;
     for (; i + 32 <= n; i += 32) {
       v1 = round(v1, read64(data, i));
       v2 = round(v2, read64(data, i + 8));

@@ -82,7 +82,8 @@ function binary(ctx: BuildContext, parts: SyntaxNode[], pos: PosRange): Duration
   const op = BINARY_OPS[opNode.type.name];
   const lhs = durationNode(ctx, lhsNode);
   const rhs = durationNode(ctx, rhsNode);
-  const rhsZero = (rhs.kind === "number" && rhs.value === 0) || (rhs.kind === "literal" && rhs.ms === 0);
+  const rhsZero =
+    (rhs.kind === "number" && rhs.value === 0) || (rhs.kind === "literal" && rhs.ms === 0);
   if (op === "/" && rhsZero) fail(ctx, span(opNode), "division by zero");
   if (op === "%" && rhsZero) fail(ctx, span(opNode), "modulo by zero");
   return { kind: "binary", op, lhs, rhs, pos };

@@ -126,7 +126,14 @@ const AGGREGATE_OPS = new Set<string>([
   "limitk",
   "limit_ratio",
 ]);
-const WITH_PARAM = new Set(["topk", "bottomk", "count_values", "quantile", "limitk", "limit_ratio"]);
+const WITH_PARAM = new Set([
+  "topk",
+  "bottomk",
+  "count_values",
+  "quantile",
+  "limitk",
+  "limit_ratio",
+]);
 const EXPERIMENTAL_AGGREGATES = new Set(["limitk", "limit_ratio"]);
 
 function aggregate(ctx: BuildContext, node: SyntaxNode): AggregateExpr {
@@ -218,7 +225,12 @@ function binary(ctx: BuildContext, node: SyntaxNode): Expr {
   }
   if (signed === null) return expr;
   // lezer reads `-2^2` as (-2)^2; Prometheus's unary minus binds looser than `^`.
-  const unary: UnaryExpr = { type: "UnaryExpr", op: signed, expr, pos: { ...pos, start: lhsNode.from } };
+  const unary: UnaryExpr = {
+    type: "UnaryExpr",
+    op: signed,
+    expr,
+    pos: { ...pos, start: lhsNode.from },
+  };
   return unary;
 }
 
@@ -243,14 +255,14 @@ function vectorMatching(ctx: BuildContext, node: SyntaxNode): VectorMatching {
   }
   const fill = node.getChild("FillModifier");
   if (fill === null) return matching;
-  const valueOf = (clauseName: string): number | undefined => {
+  const fillValue = (clauseName: string): number | undefined => {
     const c = fill.getChild(clauseName);
     if (c === null) return undefined;
     return numberLiteral(ctx, c.getChild("NumberDurationLiteral") as SyntaxNode).value;
   };
-  const both = valueOf("FillClause");
-  const fillLeft = both ?? valueOf("FillLeftClause");
-  const fillRight = both ?? valueOf("FillRightClause");
+  const both = fillValue("FillClause");
+  const fillLeft = both ?? fillValue("FillLeftClause");
+  const fillRight = both ?? fillValue("FillRightClause");
   return {
     ...matching,
     ...(fillLeft !== undefined ? { fillLeft } : {}),

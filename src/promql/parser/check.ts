@@ -103,7 +103,7 @@ class Checker {
 
   private call(e: Call): void {
     const sig = FUNCTIONS.get(e.func);
-    if (sig === undefined) return this.fail(e.pos, `unknown function with name ${goQuote(e.func)}`);
+    if (sig === undefined) this.fail(e.pos, `unknown function with name ${goQuote(e.func)}`);
     const n = e.args.length;
     const declared = sig.argTypes.length;
     const name = goQuote(sig.name);
@@ -171,7 +171,10 @@ class Checker {
     if (m?.on) {
       const both = m.labels.find((l) => m.include.includes(l));
       if (both !== undefined) {
-        this.fail(opRange(), `label ${goQuote(both)} must not occur in ON and GROUP clause at once`);
+        this.fail(
+          opRange(),
+          `label ${goQuote(both)} must not occur in ON and GROUP clause at once`,
+        );
       }
     }
     const message = "binary expression must contain only scalar and instant vector types";
@@ -182,7 +185,8 @@ class Checker {
       if (m !== undefined && m.labels.length > 0) {
         this.fail(e.pos, "vector matching only allowed between instant vectors");
       }
-      if (filled) this.fail(e.pos, "filling in missing series only allowed between instant vectors");
+      if (filled)
+        this.fail(e.pos, "filling in missing series only allowed between instant vectors");
       mutable(e).matching = undefined;
     } else if (setOp && m !== undefined) {
       if (m.card === "one-to-many" || m.card === "many-to-one") {

@@ -29,7 +29,7 @@ function isAlnum(c: string | undefined): boolean {
 }
 
 const NUMBER_OR_DURATION =
-  /^(?:(?:\d+(?:ms|[smhdwy]))+|0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|(?:\d+(?:_\d+)*(?:\.\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?)/;
+  /^(?:(?:\d+(?:ms|[smhdwy]))+|0[xX]_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?)/;
 
 class Scanner {
   private pos = 0;

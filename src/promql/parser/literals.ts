@@ -180,7 +180,9 @@ export function parseNumber(text: string): number {
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(plain) && !/(^|[^\d])_|_($|[^\d])/.test(lower)) {
     return Number(plain);
   }
-  throw new LiteralError(`error parsing number: strconv.ParseFloat: parsing "${text}": invalid syntax`);
+  throw new LiteralError(
+    `error parsing number: strconv.ParseFloat: parsing "${text}": invalid syntax`,
+  );
 }
 
 /** Go's `strconv.ParseInt(s, 0, 64)` as a float, or undefined where it fails. */

@@ -84,11 +84,7 @@ function modifierHolder(ctx: BuildContext, e: Expr, what: string): VectorSelecto
 }
 
 /** Rebuilds `e` with its modifier holder replaced and its end moved to `end`. */
-function withHolder(
-  e: Target,
-  holder: VectorSelector | SubqueryExpr,
-  end: number,
-): Target {
+function withHolder(e: Target, holder: VectorSelector | SubqueryExpr, end: number): Target {
   const pos = { start: e.pos.start, end: Math.max(e.pos.end, end) };
   if (e.type === "MatrixSelector") return { ...e, vector: holder as VectorSelector, pos };
   return { ...holder, pos };
@@ -100,6 +96,10 @@ export function applyOffset(ctx: BuildContext, e: Expr, d: DurationExpr, end: nu
   const prev = holder.offset;
   if (prev !== undefined && !(prev.kind === "literal" && prev.ms === 0)) {
     fail(ctx, e.pos, "offset may not be set multiple times");
+  }
+  if (d.kind === "literal" && d.ms === 0) {
+    const { offset: _, ...rest } = holder;
+    return withHolder(e as Target, rest, end);
   }
   return withHolder(e as Target, { ...holder, offset: d }, end);
 }
@@ -146,7 +146,8 @@ function applyExtended(
   end: number,
 ): Expr {
   if (!ctx.experimental) fail(ctx, e.pos, `${which} modifier is experimental and not enabled`);
-  if (e.type === "SubqueryExpr") fail(ctx, e.pos, `${which} modifier is not supported for subqueries`);
+  if (e.type === "SubqueryExpr")
+    fail(ctx, e.pos, `${which} modifier is not supported for subqueries`);
   if (e.type !== "VectorSelector" && e.type !== "MatrixSelector") {
     fail(ctx, e.pos, `${which} modifier not implemented`);
   }

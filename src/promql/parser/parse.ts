@@ -4,6 +4,7 @@
  * (@prometheus-io/lezer-promql); lexical errors come from lexical-scan.ts,
  * the tree from build.ts, the type checks from check.ts.
  */
+import type { Tree } from "@lezer/common";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { Expr } from "../ast.js";
 import { ParseError } from "../values.js";
@@ -43,8 +44,7 @@ export function parseExpr(query: string, opts: ParseOptions = {}): Expr {
     throw new ParseError(query, { start: 0, end: 0 }, "no expression found in input");
   }
   const ctx: BuildContext = { text: query, experimental: opts.experimental === true };
-  const tree = parser.parse(forLezer(query));
-  const problem = firstProblem(tree);
+  const { tree, problem } = parseWithLezer(query);
   const lexical = scanLexicalErrors(query);
   if (lexical !== null && (problem === null || lexical.pos <= problem.pos)) {
     throw new ParseError(query, { start: lexical.pos, end: query.length }, lexical.message);
@@ -71,13 +71,46 @@ export function parseExpr(query: string, opts: ParseOptions = {}): Expr {
 
 /** Whether the query holds nothing but spaces and `#` comments. */
 function isBlank(query: string): boolean {
-  return /^(?:\s|#[^\n]*)*$/.test(query);
+  return query.replace(/#[^\n]*/g, "").trim() === "";
+}
+
+/**
+ * Parses with lezer. Its grammar knows `min_of`/`max_of` only inside
+ * durations, not as the scalar functions they also are (`min_of(3, 5)`); where
+ * the parse fails right after one, that name is swapped for the same-length
+ * `vector` and the text parsed again (the name is read from the original).
+ */
+function parseWithLezer(query: string): { tree: Tree; problem: Problem | null } {
+  let text = forLezer(query);
+  let tree = parser.parse(text);
+  let problem = firstProblem(tree);
+  for (let tries = 0; problem?.kind === "error" && tries < 64; tries++) {
+    const at = scalarMinMaxBefore(text, problem.pos);
+    if (at < 0) break;
+    text = `${text.slice(0, at)}vector${text.slice(at + "min_of".length)}`;
+    tree = parser.parse(text);
+    problem = firstProblem(tree);
+  }
+  return { tree, problem };
+}
+
+/** Where `min_of`/`max_of` starts when the parse failed at the `(` after it, else -1. */
+function scalarMinMaxBefore(text: string, pos: number): number {
+  let p = pos;
+  while (p < text.length && /\s/.test(text[p])) p++;
+  if (text[p] !== "(") return -1;
+  let end = p;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  const start = end - "min_of".length;
+  const word = text.slice(start, end);
+  if (word !== "min_of" && word !== "max_of") return -1;
+  return start > 0 && /[\w:]/.test(text[start - 1]) ? -1 : start;
 }
 
 type Problem = { kind: "error" | "depth"; pos: number };
 
 /** The first error node, or the first node beyond the depth bound, without recursion. */
-function firstProblem(tree: ReturnType<typeof parser.parse>): Problem | null {
+function firstProblem(tree: Tree): Problem | null {
   let depth = 0;
   let found: Problem | null = null;
   tree.iterate({
@@ -103,16 +136,20 @@ function firstProblem(tree: ReturnType<typeof parser.parse>): Problem | null {
 
 const DURATION_FUNCTIONS = /(?<![\w:])(?:step|range|min_of|max_of)(?=\s*\()/gi;
 const HOLT_WINTERS = /(?<![\w:])holt_winters(?=\s*\()/g;
+/** `1.` (a number ending in its point), which Go's lexer takes and the lezer grammar does not. */
+const TRAILING_POINT = /(?<![\w.:])(\d+(?:_\d+)*)\.(?![\w.])/g;
 
 /**
  * A same-length copy of the query that the lezer grammar reads as Prometheus
  * does: it knows `step()`/`range()`/`min_of()`/`max_of()` only in lower case
  * (Prometheus's lexer lower-cases them), and not `holt_winters` (kept in our
  * function table for 2.x rules), which reads as the same-length `day_of_month`
- * here. Names and strings are always taken from the original text.
+ * here, nor `1.`, read as `1 `. Names, numbers and strings are always taken
+ * from the original text.
  */
 function forLezer(query: string): string {
   return query
     .replace(DURATION_FUNCTIONS, (w) => w.toLowerCase())
-    .replace(HOLT_WINTERS, "day_of_month");
+    .replace(HOLT_WINTERS, "day_of_month")
+    .replace(TRAILING_POINT, "$1 ");
 }

@@ -99,13 +99,15 @@ function describeToken(text: string, pos: number): { desc: string; end: number }
     return { desc: `${kind} ${goQuote(word)}`, end };
   }
   const duration = DURATION.exec(rest)?.[0];
-  if (duration !== undefined) return { desc: `duration ${goQuote(duration)}`, end: pos + duration.length };
+  if (duration !== undefined)
+    return { desc: `duration ${goQuote(duration)}`, end: pos + duration.length };
   const number = NUMBER.exec(rest)?.[0];
   if (number !== undefined) return { desc: `number ${goQuote(number)}`, end: pos + number.length };
   const quoted = QUOTED.exec(rest)?.[0];
   if (quoted !== undefined) {
     const chars = [...quoted];
-    const shown = chars.length > 10 ? `${goQuote(chars.slice(0, 10).join(""))}...` : goQuote(quoted);
+    const shown =
+      chars.length > 10 ? `${goQuote(chars.slice(0, 10).join(""))}...` : goQuote(quoted);
     return { desc: `string ${shown}`, end: pos + quoted.length };
   }
   const op = SYMBOL_OPERATORS.find((o) => rest.startsWith(o));

@@ -54,7 +54,7 @@ describe("label_replace", () => {
     expect(got("$x/$2")).toBe("foo/bar");
     expect(got("$$1")).toBe("$1");
     expect(got("a$")).toBe("a$");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unclosed Go reference stays literal.
+    // An unclosed reference stays literal.
     expect(got("${x")).toBe("${x");
   });
 

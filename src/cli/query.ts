@@ -39,7 +39,9 @@ const DEFAULT_RANGE_MS = 5 * 60_000;
  * is given. Prints the result, warnings and infos; returns the exit code.
  */
 export async function runQuery(expr: string, opts: QueryOptions, io: QueryIo): Promise<number> {
-  const now = io.now ?? Date.now;
+  // One reading of the clock, so `--start now` never lands after a default end.
+  const at = (io.now ?? Date.now)();
+  const now = () => at;
   const fail = (msg: string) => {
     io.stderr.write(`reddot: ${msg}\n`);
     return 1;

@@ -227,7 +227,7 @@ export async function sendPayload(
 }
 
 /** One remote-write 1.0 request; resolves on 2xx, rejects with the answer otherwise. */
-function post(agent: http.Agent, url: string, body: Buffer): Promise<void> {
+export function post(agent: http.Agent, url: string, body: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,

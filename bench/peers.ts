@@ -255,10 +255,17 @@ export const PEERS: readonly PeerDef[] = [
   victoriaMetrics,
 ];
 
-/** A minimal HTTP GET with a timeout (keep-alive off: probes must not hold sockets). */
-export function httpGet(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+/**
+ * A minimal HTTP GET with a timeout. Keep-alive is off unless an agent is
+ * given: probes must not hold sockets; timed queries reuse one connection.
+ */
+export function httpGet(
+  url: string,
+  timeoutMs: number,
+  agent: http.Agent | false = false,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = http.get(url, { agent, timeout: timeoutMs }, (res) => {
       const parts: Buffer[] = [];
       res.on("data", (d: Buffer) => parts.push(d));
       res.on("end", () =>

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, release, totalmem } from "node:os";
 import { dirname } from "node:path";
 import type { PeerResult } from "./measure.js";
+import type { QueryBenchResult } from "./query.js";
 
 /** The machine the run happened on. */
 export interface MachineInfo {
@@ -40,6 +41,8 @@ export interface RunReport {
   readonly scale: Readonly<Record<string, number | string>>;
   readonly encode: { seconds: number; bytes: number; samplesPerSecond: number };
   readonly peers: readonly PeerResult[];
+  /** The query latency benchmark, when it ran. */
+  readonly query?: QueryBenchResult;
 }
 
 const MB = 1024 * 1024;
@@ -96,4 +99,60 @@ export function caption(report: RunReport): string {
 export async function writeJson(path: string, report: RunReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * The query benchmark as a markdown table: one row per query, median and p90
+ * per peer, and reddot's median over Prometheus's (below 1: reddot faster).
+ */
+export function queryTable(q: QueryBenchResult): string {
+  const peers = q.peers.filter((p) => p.status !== "skipped");
+  const reddot = peers.find((p) => p.id === "reddot");
+  const prom = peers.find((p) => p.id === "prometheus");
+  const head = [
+    "query",
+    "kind",
+    ...peers.map((p) => `${p.label} median / p90 ms`),
+    ...(reddot && prom ? ["reddot / Prometheus (median)"] : []),
+    "answer",
+  ];
+  const rows = [
+    `| ${head.join(" | ")} |`,
+    `| ${head.map((_, i) => (i < 2 || i === head.length - 1 ? "---" : "---:")).join(" | ")} |`,
+  ];
+  for (const query of q.queries) {
+    const cell = (p: (typeof peers)[number]) => {
+      const t = p.timings.find((x) => x.id === query.id);
+      if (t === undefined) return "–";
+      if (t.error !== undefined) return "error";
+      return `${num(t.medianMs, 1)} / ${num(t.p90Ms, 1)}`;
+    };
+    const ratio = () => {
+      const a = reddot?.timings.find((x) => x.id === query.id)?.medianMs;
+      const b = prom?.timings.find((x) => x.id === query.id)?.medianMs;
+      return a !== undefined && b !== undefined && b > 0 ? num(a / b, 2) : "–";
+    };
+    const first = peers[0]?.timings.find((x) => x.id === query.id);
+    const answer =
+      first?.resultSeries === undefined
+        ? "–"
+        : `${first.resultSeries} series, ${first.resultPoints} points`;
+    rows.push(
+      `| \`${query.expr.replaceAll("|", "\\|")}\` | ${query.kind} | ${peers.map(cell).join(" | ")}${reddot && prom ? ` | ${ratio()}` : ""} | ${answer} |`,
+    );
+  }
+  const notes = q.peers.flatMap((p) => p.notes.map((n) => `- ${p.label}: ${n}`));
+  return notes.length > 0
+    ? `${rows.join("\n")}\n\n${[...new Set(notes)].join("\n")}`
+    : rows.join("\n");
+}
+
+/** One line describing the query benchmark's data and method. */
+export function queryCaption(q: QueryBenchResult): string {
+  const s = q.shape;
+  const versions = q.peers.map((p) => `${p.label} ${p.version ?? "(not run)"}`).join(", ");
+  return [
+    `Query latency — ${s.hosts} hosts × 100 = ${s.series} series, ${s.hours} h at ${s.intervalSeconds} s (${s.samples} samples); instant queries at ${q.instantTime}, range queries over the whole span at ${q.rangeStep} s step`,
+    `${q.warmup} warm-up + ${q.runs} timed runs per query, one at a time over one keep-alive connection; ${versions}`,
+  ].join("\n");
 }

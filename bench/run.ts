@@ -10,7 +10,16 @@ import { Payload, planBatches } from "./ingest.js";
 import { fmt, log } from "./log.js";
 import { measurePeer, type PeerResult } from "./measure.js";
 import { PEERS, PeerProcess } from "./peers.js";
-import { caption, machineInfo, markdownTable, type RunReport, writeJson } from "./report.js";
+import { QUERY_SCALES, type QueryBenchResult, runQueryBench } from "./query.js";
+import {
+  caption,
+  machineInfo,
+  markdownTable,
+  queryCaption,
+  queryTable,
+  type RunReport,
+  writeJson,
+} from "./report.js";
 
 /** Preset scales; flags override their parts. */
 const SCALES = {
@@ -35,6 +44,10 @@ interface Flags {
   blockWait: number;
   keep: boolean;
   strict: boolean;
+  ingest: boolean;
+  query: boolean;
+  queryRuns: number;
+  queryWarmup: number;
 }
 
 function positive(kind: "int" | "float") {
@@ -85,7 +98,11 @@ function parseFlags(argv: string[]): Flags {
     .option("--batch-samples <n>", "target samples per request", positive("int"), 10_000)
     .option("--block-wait <s>", "seconds to wait for a block to be cut", positive("int"), 120)
     .option("--keep", "keep each peer's temp dir (data, peer.log)", false)
-    .option("--strict", "a peer that fails to start fails the run (default: skipped)", false);
+    .option("--strict", "a peer that fails to start fails the run (default: skipped)", false)
+    .option("--no-ingest", "skip the ingest/memory/disk/replay benchmark")
+    .option("--no-query", "skip the query latency benchmark (reddot and prometheus only)")
+    .option("--query-runs <n>", "timed runs per query", positive("int"), 10)
+    .option("--query-warmup <n>", "untimed runs per query before those", positive("int"), 2);
   program.parse(argv);
   return program.opts<Flags>();
 }
@@ -114,16 +131,18 @@ async function main(): Promise<number> {
       `${new Date(probe.start).toISOString()}; ${plan.slices} requests of ≤ ${fmt(plan.samplesPerBatch)} samples per 2 min window`,
   );
 
-  const cached = payload.prepare();
-  log(
-    "bench",
-    cached
-      ? `encoded ${(payload.encodedBytes / 2 ** 20).toFixed(1)} MiB of requests in ${payload.encodeSeconds.toFixed(1)} s (kept for every peer)`
-      : "payload too big to keep: encoding segment by segment between sends, per peer",
-  );
+  if (flags.ingest) {
+    const cached = payload.prepare();
+    log(
+      "bench",
+      cached
+        ? `encoded ${(payload.encodedBytes / 2 ** 20).toFixed(1)} MiB of requests in ${payload.encodeSeconds.toFixed(1)} s (kept for every peer)`
+        : "payload too big to keep: encoding segment by segment between sends, per peer",
+    );
+  }
 
   const results: PeerResult[] = [];
-  for (const id of flags.peers) {
+  for (const id of flags.ingest ? flags.peers : []) {
     const def = PEERS.find((p) => p.id === id)!;
     results.push(
       await measurePeer(def, payload, {
@@ -134,6 +153,21 @@ async function main(): Promise<number> {
         keep: flags.keep,
         strict: flags.strict,
       }),
+    );
+  }
+
+  let query: QueryBenchResult | undefined;
+  if (flags.query) {
+    query = await runQueryBench(
+      flags.peers.map((id) => PEERS.find((p) => p.id === id)!),
+      {
+        ...QUERY_SCALES[flags.scale],
+        seed: flags.seed,
+        warmup: flags.queryWarmup,
+        runs: flags.queryRuns,
+        concurrency: flags.concurrency,
+        keep: flags.keep,
+      },
     );
   }
 
@@ -164,12 +198,15 @@ async function main(): Promise<number> {
       samplesPerSecond: payload.encodeSeconds > 0 ? probe.totalSamples / payload.encodeSeconds : 0,
     },
     peers: results,
+    query,
   };
   const out = flags.out ?? `bench/results/${date.replaceAll(":", "-")}.json`;
   await writeJson(out, report);
   log("bench", `wrote ${out}`);
-  console.log(`${caption(report)}\n\n${markdownTable(report)}`);
-  return results.some((r) => r.status === "failed") ? 1 : 0;
+  if (flags.ingest) console.log(`${caption(report)}\n\n${markdownTable(report)}`);
+  if (query !== undefined) console.log(`\n${queryCaption(query)}\n\n${queryTable(query)}`);
+  const queryFailed = query?.peers.some((p) => p.status === "failed") ?? false;
+  return results.some((r) => r.status === "failed") || queryFailed ? 1 : 0;
 }
 
 // Interrupted (Ctrl-C, CI timeout): take the running peer down with us.

@@ -44,9 +44,14 @@ function attempt(run: () => QueryResult): Attempt {
   } catch (e) {
     // Query errors are answers; anything else is a bug in the engine, never "the expected failure".
     if (isReddotError(e)) return { ok: false, error: e.message, crash: false };
-    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    return { ok: false, error: text, crash: true };
+    return { ok: false, error: crashText(e), crash: true };
   }
+}
+
+/** An unexpected exception with where it came from: the message and the top frames. */
+export function crashText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return (e.stack ?? e.message).split("\n").slice(0, 4).join("\n");
 }
 
 export class EvalRunner {

@@ -1,5 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { type FileReport, runScriptText } from "./runner.js";
+import type { Queryable } from "../../storage/index.js";
+import { Engine } from "../engine/engine.js";
+import type { QueryResult } from "../values.js";
+import { conformanceEngine, type FileReport, runScriptText } from "./runner.js";
+
+/** The real engine, recording the queries it is asked (kind, text, times in ms). */
+class RecordingEngine extends Engine {
+  readonly calls: string[] = [];
+
+  constructor() {
+    super(conformanceEngine().options);
+  }
+
+  override instantQuery(storage: Queryable, query: string, t: number): QueryResult {
+    this.calls.push(`instant ${query} @${t}`);
+    return super.instantQuery(storage, query, t);
+  }
+
+  override rangeQuery(
+    storage: Queryable,
+    query: string,
+    start: number,
+    end: number,
+    step: number,
+  ): QueryResult {
+    this.calls.push(`range ${query} ${start}..${end}/${step}`);
+    return super.rangeQuery(storage, query, start, end, step);
+  }
+}
 
 const LOAD = `
 load 1m
@@ -44,10 +72,10 @@ eval instant at 0 label_replace(http_requests, "instance", "x", "", "")
 eval instant at 10m http_requests{job="none"}
 `);
     expect(r.evals.map((e) => [e.line, e.outcome, e.failure?.message])).toEqual([
-      [6, "pass", undefined],
-      [9, "pass", undefined],
-      [12, "pass", undefined],
-      [15, "pass", undefined],
+      [7, "pass", undefined],
+      [10, "pass", undefined],
+      [13, "pass", undefined],
+      [16, "pass", undefined],
     ]);
     expect(r.ok).toBe(true);
   });
@@ -210,5 +238,48 @@ eval instant at 1m f
       "selects a native-histogram series": 2,
     });
     expect(r).toMatchObject({ ok: true, passed: 2, skipped: 4 });
+  });
+});
+
+describe("runScriptText: the extra runs of instant evals (FORMAT.md 8a)", () => {
+  async function callsFor(evalText: string): Promise<string[]> {
+    const engine = new RecordingEngine();
+    const r = await runScriptText(`${LOAD}\n${evalText}\n`, "t.test", { engine });
+    expect(r.evals.map((e) => e.failure?.message)).toEqual([undefined]);
+    return engine.calls;
+  }
+
+  it("re-runs @-pinned at -10t, 0, t/5, t, 10t, each also in range mode", async () => {
+    const calls = await callsFor("eval instant at 5m sum(rate(http_requests[5m]))\n  {} 0.5");
+    const pinned = "sum(rate(http_requests[5m] @ 300.000))";
+    const both = (q: string, t: number) => [
+      `instant ${q} @${t}`,
+      `range ${q} ${t - 60_000}..${t + 60_000}/60000`,
+    ];
+    expect(calls).toEqual([
+      ...both("sum(rate(http_requests[5m]))", 300_000),
+      ...[-3_000_000, 0, 60_000, 300_000, 3_000_000].flatMap((t) => both(pinned, t)),
+    ]);
+  });
+
+  it("at t = 0 the re-runs are at -1s, 0 and 1s", async () => {
+    const calls = await callsFor(
+      'eval instant at 0 http_requests{instance="0"}\n  http_requests{job="api", instance="0"} 0',
+    );
+    expect(
+      calls.filter((c) => c.startsWith("instant")).map((c) => c.slice(c.lastIndexOf("@"))),
+    ).toEqual(["@0", "@-1000", "@0", "@1000"]);
+  });
+
+  it("does not pin queries with time-dependent functions, nor range-check range vectors or orderings", async () => {
+    expect(await callsFor("eval instant at 1m time()\n  60")).toEqual([
+      "instant time() @60000",
+      "range time() 0..120000/60000",
+    ]);
+    const rv = await callsFor(
+      'eval instant at 1m http_requests{instance="0"}[1m]\n  expect range vector from 0 to 1m step 1m\n  http_requests{job="api", instance="0"} _ 10',
+    );
+    expect(rv.filter((c) => c.startsWith("range"))).toEqual([]);
+    expect(rv).toHaveLength(6);
   });
 });

@@ -10,7 +10,7 @@ import { Engine } from "../engine/engine.js";
 import { parseExpr } from "../parser/index.js";
 import { formatLabels } from "./compare.js";
 import { HistogramSeries } from "./histogram-series.js";
-import { type EvalFailure, EvalRunner } from "./run-eval.js";
+import { crashText, type EvalFailure, EvalRunner } from "./run-eval.js";
 import { parseScript, ScriptError } from "./script.js";
 import type { Command, EvalCommand } from "./script-types.js";
 import { TestStore } from "./test-store.js";
@@ -154,8 +154,7 @@ function runEval(ev: EvalCommand, runner: EvalRunner, histograms: HistogramSerie
     failure = runner.run(ev, ast);
   } catch (e) {
     // E.g. the printer failing on the @-rewritten tree: a bug to see, not a reason to stop the file.
-    const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    failure = { run: "runner", query: ev.expr, message: `crashed: ${message}` };
+    failure = { run: "runner", query: ev.expr, message: `crashed: ${crashText(e)}` };
   }
   return failure === undefined
     ? { ...base, outcome: "pass" }

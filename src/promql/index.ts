@@ -1,5 +1,8 @@
-/** PromQL. For now: the series-selector parser used by the read API. */
+/** PromQL: parser, engine, value types, and the promqltest conformance runner. */
 
+export type { Expr, ValueType } from "./ast.js";
+export { Engine } from "./engine/engine.js";
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from "./engine/types.js";
 export {
   exprToString,
   exprType,
@@ -14,3 +17,15 @@ export {
   runScriptText,
 } from "./promqltest/index.js";
 export { parseSeriesSelector } from "./selector.js";
+export {
+  Annotations,
+  execError,
+  ParseError,
+  type PromErrorType,
+  QueryError,
+  type QueryResult,
+  type QueryStats,
+  type Series,
+  type Value,
+  type VectorSample,
+} from "./values.js";

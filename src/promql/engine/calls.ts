@@ -11,17 +11,17 @@ import { FUNCTIONS } from "../functions.js";
 import { execError, type VectorSample } from "../values.js";
 import type { Evaluator, StepSeries } from "./evaluator.js";
 import {
+  ANCHORED_SAFE_FUNCTIONS,
   ELEMENT_FUNCTIONS,
   KEEPS_METRIC_NAME,
   RANGE_FUNCTIONS,
+  SMOOTHED_SAFE_FUNCTIONS,
   VECTOR_FUNCTIONS,
 } from "./functions/index.js";
 import { evalInfo } from "./info.js";
 import { exprType } from "./typeof.js";
 import type { FunctionContext, RangeWindow } from "./types.js";
 
-const ANCHORED_SAFE = ["changes", "delta", "increase", "rate", "resets"];
-const SMOOTHED_SAFE = ["delta", "increase", "rate"];
 const DATE_FUNCTIONS = new Set([
   "day_of_month",
   "day_of_week",
@@ -145,14 +145,14 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
 function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): StepSeries[] {
   const arg = args[matrixIdx] as MatrixSelector | SubqueryExpr;
   if (arg.type === "MatrixSelector") {
-    if (arg.vector.anchored && !ANCHORED_SAFE.includes(e.func)) {
+    if (arg.vector.anchored && !ANCHORED_SAFE_FUNCTIONS.includes(e.func)) {
       throw execError(
-        `anchored modifier can only be used with: ${ANCHORED_SAFE.join(", ")} - not with ${e.func}`,
+        `anchored modifier can only be used with: ${ANCHORED_SAFE_FUNCTIONS.join(", ")} - not with ${e.func}`,
       );
     }
-    if (arg.vector.smoothed && !SMOOTHED_SAFE.includes(e.func)) {
+    if (arg.vector.smoothed && !SMOOTHED_SAFE_FUNCTIONS.includes(e.func)) {
       throw execError(
-        `smoothed modifier can only be used with: ${SMOOTHED_SAFE.join(", ")} - not with ${e.func}`,
+        `smoothed modifier can only be used with: ${SMOOTHED_SAFE_FUNCTIONS.join(", ")} - not with ${e.func}`,
       );
     }
   }
@@ -165,7 +165,6 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
   if (!fn) throw execError(`function "${e.func}" is not supported over range vectors`);
   const keep = KEEPS_METRIC_NAME.has(e.func);
   const scalars: number[] = new Array(scalarArgs.length);
-  const counterCheck = e.func === "rate" || e.func === "increase";
   const out: StepSeries[] = [];
   for (const s of src.series) {
     ev.checkDeadline();
@@ -218,12 +217,6 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
     if (ts.length === 0) continue;
     ev.addSamples(ts.length);
     out.push({ labels: s.labels, ts, vs, dropName: s.dropName || !keep });
-    if (counterCheck && w.metricName !== "" && !/_(total|sum|count|bucket)$/.test(w.metricName)) {
-      ev.env.annotations.info(
-        `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(w.metricName)}`,
-        arg.pos,
-      );
-    }
   }
   return ev.settleNames(out);
 }

@@ -10,7 +10,11 @@ export const MAX_TIME = 9_007_199_254_740_000;
 /** Request parameters merged from the query string and a form body; repeated keys kept. */
 export type Params = Map<string, string[]>;
 
-/** Collects parameters from the query string and (for POST) a urlencoded body. */
+/**
+ * Collects parameters from the query string and (for POST) a urlencoded body.
+ * Body values come first, so a single-valued parameter given in both is the
+ * body's, as Go's Request.FormValue (which Prometheus uses) decides.
+ */
 export function collectParams(query: unknown, body: unknown): Params {
   const out: Params = new Map();
   const add = (src: unknown) => {
@@ -24,8 +28,8 @@ export function collectParams(query: unknown, body: unknown): Params {
       out.set(k, [...(out.get(k) ?? []), ...values]);
     }
   };
-  add(query);
   add(body);
+  add(query);
   return out;
 }
 

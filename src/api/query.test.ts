@@ -116,7 +116,8 @@ describe("GET /api/v1/query", () => {
   it("accepts a POST form body", async () => {
     const r = await app.inject({
       method: "POST",
-      url: "/api/v1/query",
+      // The body wins over the query string, as in Prometheus (Go's FormValue).
+      url: "/api/v1/query?query=nothing_here",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       payload: new URLSearchParams({
         query: 'cpu_usage{host="h1"}',
@@ -266,6 +267,26 @@ describe("GET /api/v1/query_range", () => {
     expect(body.error).toBe(
       'invalid parameter "query": invalid expression type "range vector" for range query, must be Scalar or instant Vector',
     );
+  });
+
+  it("fails a query over its timeout parameter with 503 timeout", async () => {
+    // 11,000 steps each reading 80 samples: far more than the 1 ms allowed.
+    const { status, body } = await query(
+      {
+        query: "sum(rate(http_requests_total[10m]))",
+        start: String(T0S),
+        end: String(T0S + 11_000),
+        step: "1",
+        timeout: "1ms",
+      },
+      "/api/v1/query_range",
+    );
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      status: "error",
+      errorType: "timeout",
+      error: "query timed out in expression evaluation",
+    });
   });
 
   it("streams a big matrix as one valid JSON document", async () => {

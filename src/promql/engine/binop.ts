@@ -37,6 +37,12 @@ import {
 
 export { scalarScalar } from "./binop-arith.js";
 
+interface ResultCache {
+  readonly right: Labels;
+  readonly out: Labels;
+  others?: WeakMap<Labels, Labels>;
+}
+
 const DEFAULT_MATCHING: VectorMatching = {
   card: "one-to-one",
   on: false,
@@ -55,8 +61,8 @@ export class BinaryOperation {
   private readonly projection: LabelProjection;
   private readonly ordinals: KeyOrdinals;
   private readonly setOp?: SetOperation;
-  /** Result labels by (left labels, right labels) objects. */
-  private readonly resultLabels = new WeakMap<Labels, WeakMap<Labels, Labels>>();
+  /** Result labels by (left labels, right labels) objects; most left series meet one partner only. */
+  private readonly resultLabels = new WeakMap<Labels, ResultCache>();
   /** Vector/scalar result labels without the metric name. */
   private readonly unnamed = new WeakMap<Labels, Labels>();
   private readonly outputKeys = new WeakMap<Labels, string>();
@@ -301,15 +307,18 @@ export class BinaryOperation {
 
   /** Prometheus resultMetric: the labels of a matched pair's result, cached per pair of label objects. */
   private resultMetric(left: Labels, right: Labels): Labels {
-    let byRight = this.resultLabels.get(left);
-    if (byRight === undefined) {
-      byRight = new WeakMap();
-      this.resultLabels.set(left, byRight);
+    const cached = this.resultLabels.get(left);
+    if (cached !== undefined) {
+      if (cached.right === right) return cached.out;
+      const out = cached.others?.get(right);
+      if (out !== undefined) return out;
     }
-    let out = byRight.get(right);
-    if (out === undefined) {
-      out = this.computeResultMetric(left, right);
-      byRight.set(right, out);
+    const out = this.computeResultMetric(left, right);
+    if (cached === undefined) {
+      this.resultLabels.set(left, { right, out });
+    } else {
+      cached.others ??= new WeakMap();
+      cached.others.set(right, out);
     }
     return out;
   }

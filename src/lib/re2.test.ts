@@ -140,11 +140,28 @@ describe("compileRe2", () => {
     expect(problem("\\xZ1")).toMatch(/two hex digits/);
   });
 
+  it("applies flags set inside the pattern to their group only (Go's scoping)", () => {
+    const m = (p: string, s: string) => {
+      const r = compileRe2(p, { dotMatchesNewline: true });
+      if (!r.ok) throw new Error(r.problem);
+      return r.regex.test(s);
+    };
+    expect(m("(?i:PRO).*", "production")).toBe(true);
+    expect(m("(?i:PRO).*", "xpro")).toBe(false);
+    expect(m("a(?i)b", "aB")).toBe(true);
+    expect(m("a(?i)b", "AB")).toBe(false);
+    expect(m("(?i)a(?-i:b)c", "AbC")).toBe(true);
+    expect(m("(?i)a(?-i:b)c", "ABC")).toBe(false);
+    expect(m("(?i:[a-c]x)", "BX")).toBe(true);
+    expect(m("(?i:[a-c]x)", "dx")).toBe(false);
+    expect(m("x(?-s:.)", "x\n")).toBe(false);
+    expect(m("(x(?i)y)Y", "xYY")).toBe(true);
+    expect(m("(x(?i)y)Y", "xYy")).toBe(false);
+  });
+
   it("refuses what it does not translate, saying why", () => {
     expect(problem("(?U)a")).toBe('unsupported flag "U" in (?U)');
     expect(problem("(?i-)a")).toMatch(/missing flag/);
-    expect(problem("a(?i)b")).toMatch(/inline flags/);
-    expect(problem("(?i:a)")).toMatch(/inline flags/);
     expect(problem("a\\C")).toMatch(/\\C/);
     expect(problem("[[:foo:]]")).toMatch(/\[:foo:\]/);
     expect(problem("a\\")).toMatch(/trailing backslash/);

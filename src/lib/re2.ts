@@ -18,7 +18,8 @@
  * JS-only constructs are refused, so a regex never means something Prometheus
  * would reject: lookarounds, backreferences, escapes RE2 lacks (`\u`, `\c`,
  * `\k`), `\b` inside a class, repeats above 1000. Also refused, with a clear
- * problem: flags other than at the start or scoped `(?i:...)`, `(?U)`, `\C`.
+ * problem: `(?U)`, `\C`. Flags set inside the pattern (`a(?i)b`, `(?i:PRO)`)
+ * are applied by hand (letters become `[pP]`), as Node 20's RegExp lacks modifiers.
  * Everything else is left to V8's parser, whose problem is reported.
  */
 
@@ -119,13 +120,20 @@ interface Mode {
 }
 
 function translate(pattern: string, options: Re2Options): Translation {
-  const mode: Mode = { ignoreCase: false, dotNL: options.dotMatchesNewline, multiLine: false };
-  let i = readLeadingFlags(pattern, mode);
+  const top: Mode = { ignoreCase: false, dotNL: options.dotMatchesNewline, multiLine: false };
+  let i = readLeadingFlags(pattern, top);
+  // Flags changed inside the pattern (`a(?i)b`, `(?i:PRO)`) have no JS
+  // equivalent in Node 20, so then case folding is spelled out per character
+  // and no global `i` flag is used.
+  const scoped = hasScopedFlags(pattern, i);
+  const foldByHand = scoped && top.ignoreCase;
+  let mode: Mode = { ...top };
+  const stack: Mode[] = [];
   let out = "";
   let inClass = false;
   const n = pattern.length;
   while (i < n) {
-    const c = pattern[i];
+    const c = pattern[i] as string;
     if (c === "\\") {
       const [text, next] = translateEscape(pattern, i, inClass);
       out += text;
@@ -137,8 +145,27 @@ function translate(pattern: string, options: Re2Options): Translation {
         i = posix + 2;
         continue;
       }
-      if (c === "]") inClass = false;
-      out += c === "[" ? "\\[" : c;
+      if (c === "]") {
+        inClass = false;
+        out += c;
+        i++;
+        continue;
+      }
+      const fold = scoped && mode.ignoreCase;
+      const hi = pattern[i + 2];
+      if (
+        fold &&
+        pattern[i + 1] === "-" &&
+        hi !== undefined &&
+        hi !== "]" &&
+        hi !== "\\" &&
+        hi !== "["
+      ) {
+        out += `${c}-${hi}${foldedRange(c, hi)}`;
+        i += 3;
+        continue;
+      }
+      out += c === "[" ? "\\[" : fold ? foldChar(c) : c;
       i++;
     } else if (c === "[") {
       inClass = true;
@@ -154,23 +181,99 @@ function translate(pattern: string, options: Re2Options): Translation {
         i++;
       }
     } else if (c === "(") {
+      const flags = scopedFlagGroup(pattern, i);
+      if (flags) {
+        const next: Mode = { ...mode };
+        for (const f of flags.on) setFlag(next, f, true, flags.text);
+        for (const f of flags.off) setFlag(next, f, false, flags.text);
+        if (flags.colon) {
+          stack.push(mode);
+          out += "(?:";
+        }
+        mode = next;
+        i += flags.text.length;
+        continue;
+      }
       const [text, next] = translateGroupOpen(pattern, i);
+      stack.push(mode);
+      mode = { ...mode };
       out += text;
       i = next;
+    } else if (c === ")") {
+      mode = stack.pop() ?? mode;
+      out += ")";
+      i++;
     } else if (c === "{") {
       const [text, next] = translateBrace(pattern, i);
       out += text;
       i = next;
     } else {
-      out += translatePlain(c, mode);
+      if (scoped && c === ".") out += mode.dotNL ? "[^]" : "[^\\n]";
+      else out += scoped && mode.ignoreCase ? foldPlain(c) : translatePlain(c, mode);
       i++;
     }
   }
   // `s` only when `.` may match `\n`: `.` is then left as written. JS's `m`
   // is never used, since `^`/`$` under (?m) are rewritten.
-  const flags = `${mode.ignoreCase ? "i" : ""}${mode.dotNL ? "s" : ""}u`;
+  const dotAll = !scoped && top.dotNL;
+  const flags = `${top.ignoreCase && !foldByHand && !scoped ? "i" : ""}${dotAll ? "s" : ""}u`;
   return { source: out, flags };
 }
+
+/** True when a flag group appears after the leading ones. */
+function hasScopedFlags(pattern: string, from: number): boolean {
+  let inClass = false;
+  for (let i = from; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(" && scopedFlagGroup(pattern, i)) return true;
+  }
+  return false;
+}
+
+/** `(?flags)` or `(?flags:` at `i`, with the flags it sets and clears. */
+function scopedFlagGroup(
+  pattern: string,
+  i: number,
+): { text: string; on: string; off: string; colon: boolean } | undefined {
+  const m = /\(\?([A-Za-z]*)(?:-([A-Za-z]*))?([:)])/y;
+  m.lastIndex = i;
+  const r = m.exec(pattern);
+  if (!r) return undefined;
+  const [text, on = "", off, end] = r;
+  if (on === "" && off === undefined) return undefined; // `(?:` is a plain group
+  if (off !== undefined && off === "") throw new Refused(`missing flag after - in ${text}`);
+  return { text, on, off: off ?? "", colon: end === ":" };
+}
+
+/** A literal outside a class under case folding: both cases as a class. */
+function foldPlain(c: string): string {
+  const lo = c.toLowerCase();
+  const up = c.toUpperCase();
+  if (lo === up || lo.length !== 1 || up.length !== 1) return translatePlain(c, NO_FLAGS);
+  return `[${lo}${up}]`;
+}
+
+/** A literal inside a class under case folding: itself and its other case. */
+function foldChar(c: string): string {
+  const lo = c.toLowerCase();
+  const up = c.toUpperCase();
+  if (lo === up || lo.length !== 1 || up.length !== 1) return c;
+  return `${lo}${up}`;
+}
+
+/** The other-case counterpart of an ASCII letter range inside a class, or "". */
+function foldedRange(lo: string, hi: string): string {
+  const isLower = (x: string) => x >= "a" && x <= "z";
+  const isUpper = (x: string) => x >= "A" && x <= "Z";
+  if (isLower(lo) && isLower(hi)) return `${lo.toUpperCase()}-${hi.toUpperCase()}`;
+  if (isUpper(lo) && isUpper(hi)) return `${lo.toLowerCase()}-${hi.toLowerCase()}`;
+  return "";
+}
+
+const NO_FLAGS: Mode = { ignoreCase: false, dotNL: true, multiLine: false };
 
 /** Applies the flag groups at the start of `pattern`; returns where the rest begins. */
 function readLeadingFlags(pattern: string, mode: Mode): number {
@@ -275,9 +378,7 @@ function translateGroupOpen(pattern: string, i: number): [string, number] {
   // Go 1.22 and later accept `(?<name>` as well as `(?P<name>`.
   if (rest.startsWith("(?<")) return ["(?<", i + 3];
   if (rest === "(?P=") throw new Refused("backreference (?P=name) is not supported (RE2 syntax)");
-  throw new Refused(
-    "inline flags are only supported at the start of the expression, as in (?i)abc",
-  );
+  throw new Refused(`unsupported group syntax ${pattern.slice(i, i + 4)}`);
 }
 
 /** Translates the escape at `pattern[i] === "\\"`; returns the JS text and the next index. */

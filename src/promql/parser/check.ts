@@ -196,7 +196,7 @@ class Checker {
       mutable(e).matching = { ...m, card: "many-to-many" };
     }
     if ((lt === "scalar" || rt === "scalar") && setOp) {
-      this.fail(opRange(), `set operator ${goQuote(e.op)} not allowed in binary scalar expression`);
+      this.fail(e.pos, `set operator ${goQuote(e.op)} not allowed in binary scalar expression`);
     }
   }
 

@@ -9,10 +9,14 @@ import { goQuoteRune, goUnicodeName } from "./go-format.js";
 
 /** A lexical error: where the offending token starts and Prometheus's message. */
 export interface LexicalError {
+  /** Where the offending token starts. */
+  readonly tokenStart: number;
+  /** Where Prometheus reports it (past a stray `)`, else the token start). */
   readonly pos: number;
   readonly message: string;
 }
 
+const STRAY_PAREN = "unexpected right parenthesis ')'";
 const DURATION_WORDS = new Set(["step", "range", "max_of", "min_of"]);
 
 function isSpace(c: string): boolean {
@@ -45,11 +49,21 @@ class Scanner {
     while (this.pos < t.length) {
       const start = this.pos;
       const err = this.braceOpen ? this.insideBraces() : this.statement();
-      if (err !== null) return { pos: start, message: err };
+      // Prometheus's lexer has already emitted a stray `)` when it notices it, so it reports after it.
+      if (err !== null) {
+        return { tokenStart: start, pos: err === STRAY_PAREN ? this.pos : start, message: err };
+      }
     }
-    if (this.braceOpen) return { pos: t.length, message: "unexpected end of input inside braces" };
-    if (this.parenDepth > 0) return { pos: t.length, message: "unclosed left parenthesis" };
-    if (this.bracketOpen) return { pos: t.length, message: "unclosed left bracket" };
+    if (this.braceOpen)
+      return {
+        tokenStart: t.length,
+        pos: t.length,
+        message: "unexpected end of input inside braces",
+      };
+    if (this.parenDepth > 0)
+      return { tokenStart: t.length, pos: t.length, message: "unclosed left parenthesis" };
+    if (this.bracketOpen)
+      return { tokenStart: t.length, pos: t.length, message: "unclosed left bracket" };
     return null;
   }
 
@@ -86,7 +100,7 @@ class Scanner {
         return null;
       case ")":
         this.parenDepth--;
-        return this.parenDepth < 0 ? "unexpected right parenthesis ')'" : null;
+        return this.parenDepth < 0 ? STRAY_PAREN : null;
       case "{":
         this.braceOpen = true;
         return null;

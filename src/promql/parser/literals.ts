@@ -178,7 +178,13 @@ export function parseNumber(text: string): number {
   if (asInt !== undefined) return asInt;
   const plain = lower.replaceAll("_", "");
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(plain) && !/(^|[^\d])_|_($|[^\d])/.test(lower)) {
-    return Number(plain);
+    const v = Number(plain);
+    if (!Number.isFinite(v)) {
+      throw new LiteralError(
+        `error parsing number: strconv.ParseFloat: parsing ${JSON.stringify(text)}: value out of range`,
+      );
+    }
+    return v;
   }
   throw new LiteralError(
     `error parsing number: strconv.ParseFloat: parsing "${text}": invalid syntax`,

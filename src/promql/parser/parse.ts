@@ -46,7 +46,7 @@ export function parseExpr(query: string, opts: ParseOptions = {}): Expr {
   const ctx: BuildContext = { text: query, experimental: opts.experimental === true };
   const { tree, problem } = parseWithLezer(query);
   const lexical = scanLexicalErrors(query);
-  if (lexical !== null && (problem === null || lexical.pos <= problem.pos)) {
+  if (lexical !== null && (problem === null || lexical.tokenStart <= problem.pos)) {
     throw new ParseError(query, { start: lexical.pos, end: query.length }, lexical.message);
   }
   if (problem?.kind === "depth") {

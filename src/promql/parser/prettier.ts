@@ -8,48 +8,53 @@
 import type { Expr } from "../ast.js";
 import { aggregateHead, binaryOperator, exprToString, subquerySuffix } from "./printer.js";
 
-const MAX_LINE_BYTES = 100;
+/** Prometheus's line width. */
+export const PRETTY_LINE_BYTES = 100;
 
-/** The expression formatted over several lines where it is long. */
-export function prettyPrint(e: Expr): string {
-  return pretty(e, 0);
+/** The expression formatted over several lines where it is longer than `maxLineBytes`. */
+export function prettyPrint(e: Expr, maxLineBytes = PRETTY_LINE_BYTES): string {
+  return new Prettier(maxLineBytes).pretty(e, 0);
 }
 
 function indent(level: number): string {
   return "  ".repeat(level);
 }
 
-function needsSplit(e: Expr): boolean {
-  return Buffer.byteLength(exprToString(e), "utf8") > MAX_LINE_BYTES;
-}
+class Prettier {
+  constructor(private readonly maxLineBytes: number) {}
 
-function pretty(e: Expr, level: number): string {
-  const pad = indent(level);
-  switch (e.type) {
-    case "AggregateExpr": {
-      if (!needsSplit(e)) return pad + exprToString(e);
-      const param = e.param !== undefined ? `${pretty(e.param, level + 1)},\n` : "";
-      return `${pad}${aggregateHead(e)}(\n${param}${pretty(e.expr, level + 1)}\n${pad})`;
+  private needsSplit(e: Expr): boolean {
+    return Buffer.byteLength(exprToString(e), "utf8") > this.maxLineBytes;
+  }
+
+  pretty(e: Expr, level: number): string {
+    const pad = indent(level);
+    switch (e.type) {
+      case "AggregateExpr": {
+        if (!this.needsSplit(e)) return pad + exprToString(e);
+        const param = e.param !== undefined ? `${this.pretty(e.param, level + 1)},\n` : "";
+        return `${pad}${aggregateHead(e)}(\n${param}${this.pretty(e.expr, level + 1)}\n${pad})`;
+      }
+      case "BinaryExpr":
+        if (!this.needsSplit(e)) return pad + exprToString(e);
+        return `${this.pretty(e.lhs, level + 1)}\n${pad}${binaryOperator(e)}\n${this.pretty(e.rhs, level + 1)}`;
+      case "Call": {
+        if (!this.needsSplit(e)) return pad + exprToString(e);
+        const args = e.args.map((a) => this.pretty(a, level + 1)).join(",\n");
+        return `${pad}${e.func}(\n${args}\n${pad})`;
+      }
+      case "ParenExpr":
+        if (!this.needsSplit(e)) return pad + exprToString(e);
+        return `${pad}(\n${this.pretty(e.expr, level + 1)}\n${pad})`;
+      case "SubqueryExpr":
+        if (!this.needsSplit(e)) return exprToString(e);
+        return this.pretty(e.expr, level) + subquerySuffix(e);
+      case "UnaryExpr":
+        return `${pad}${e.op}${this.pretty(e.expr, level).trim()}`;
+      case "StepInvariantExpr":
+        return this.pretty(e.expr, level);
+      default:
+        return pad + exprToString(e);
     }
-    case "BinaryExpr":
-      if (!needsSplit(e)) return pad + exprToString(e);
-      return `${pretty(e.lhs, level + 1)}\n${pad}${binaryOperator(e)}\n${pretty(e.rhs, level + 1)}`;
-    case "Call": {
-      if (!needsSplit(e)) return pad + exprToString(e);
-      const args = e.args.map((a) => pretty(a, level + 1)).join(",\n");
-      return `${pad}${e.func}(\n${args}\n${pad})`;
-    }
-    case "ParenExpr":
-      if (!needsSplit(e)) return pad + exprToString(e);
-      return `${pad}(\n${pretty(e.expr, level + 1)}\n${pad})`;
-    case "SubqueryExpr":
-      if (!needsSplit(e)) return exprToString(e);
-      return pretty(e.expr, level) + subquerySuffix(e);
-    case "UnaryExpr":
-      return `${pad}${e.op}${pretty(e.expr, level).trim()}`;
-    case "StepInvariantExpr":
-      return pretty(e.expr, level);
-    default:
-      return pad + exprToString(e);
   }
 }

@@ -51,6 +51,13 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
       return [stepSeries(ev, () => (ev.env.queryEnd - ev.env.queryStart) / 1000)];
     case "step":
       return [stepSeries(ev, () => ev.env.queryStep / 1000)];
+    case "min_of":
+    case "max_of": {
+      const a = ev.evalScalar(args[0] as Expr);
+      const b = ev.evalScalar(args[1] as Expr);
+      const pick = e.func === "min_of" ? Math.min : Math.max;
+      return [stepSeries(ev, (_t, i) => pick(a[i] as number, b[i] as number))];
+    }
     case "vector": {
       const s = ev.evalScalar(args[0] as Expr);
       return [stepSeries(ev, (_t, i) => s[i] as number)];

@@ -360,6 +360,7 @@ export class Evaluator {
         paramAt = () => label;
       } else {
         const values = this.evalScalar(p);
+        agg.checkParams(Array.from(values));
         paramAt = (i) => values[i];
       }
     }

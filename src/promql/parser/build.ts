@@ -219,7 +219,15 @@ function binary(ctx: BuildContext, node: SyntaxNode): Expr {
   const returnBool = node.getChild("BoolModifier") !== null;
   const rhs = buildExpr(ctx, rhsNode);
   const pos = { start: lhs.pos.start, end: rhs.pos.end };
-  const expr: BinaryExpr = { type: "BinaryExpr", op, lhs, rhs, matching, returnBool, pos };
+  const expr: BinaryExpr = reassociate({
+    type: "BinaryExpr",
+    op,
+    lhs,
+    rhs,
+    matching,
+    returnBool,
+    pos,
+  });
   if ((matching.fillLeft !== undefined || matching.fillRight !== undefined) && !ctx.experimental) {
     fail(ctx, pos, "binop fill modifiers are experimental and not enabled");
   }
@@ -309,4 +317,49 @@ function unaryExpr(ctx: BuildContext, node: SyntaxNode): Expr {
     return { type: "NumberLiteral", value: op === "-" ? -inner.value : inner.value, pos };
   }
   return { type: "UnaryExpr", op, expr: inner, pos };
+}
+
+/** PromQL operator precedence, low to high (Prometheus's grammar). */
+function precedence(op: BinaryOp): number {
+  switch (op) {
+    case "or":
+      return 1;
+    case "and":
+    case "unless":
+      return 2;
+    case "==":
+    case "!=":
+    case ">":
+    case "<":
+    case ">=":
+    case "<=":
+      return 3;
+    case "+":
+    case "-":
+      return 4;
+    case "^":
+      return 6;
+    default:
+      return 5;
+  }
+}
+
+/**
+ * lezer groups a postfix modifier over the whole binary expression before it
+ * (`a + b @ 5 * 0` as `(a + b) @ 5 * 0`); once the modifier has moved to its
+ * operand the left side can bind looser than this operator, so the tree is
+ * rotated until precedence holds: `a + ((b @ 5) * 0)`.
+ */
+function reassociate(e: BinaryExpr): BinaryExpr {
+  const lhs = e.lhs;
+  if (lhs.type !== "BinaryExpr") return e;
+  const pl = precedence(lhs.op);
+  const pe = precedence(e.op);
+  if (pl > pe || (pl === pe && e.op !== "^")) return e;
+  const inner = reassociate({
+    ...e,
+    lhs: lhs.rhs,
+    pos: { start: lhs.rhs.pos.start, end: e.pos.end },
+  });
+  return { ...lhs, rhs: inner, pos: { start: lhs.pos.start, end: inner.pos.end } };
 }

@@ -168,6 +168,12 @@ describe("precedence and associativity", () => {
     same("a + b offset 5m", "a + (b offset 5m)");
     same("a * b @ 100", "a * (b @ 100)");
     same("-b offset 5m", "-(b offset 5m)");
+    // The operator after the modifier still binds by precedence.
+    same("a + b @ 5 * 0", "a + ((b @ 5) * 0)");
+    same("a or b + c offset 1m * d", "a or (b + ((c offset 1m) * d))");
+    same("a * b @ 5 + 0", "(a * (b @ 5)) + 0");
+    same("a ^ b @ 5 ^ c", "a ^ ((b @ 5) ^ c)");
+    same("a - b @ 5 offset 1m / c", "a - ((b @ 5 offset 1m) / c)");
   });
 });
 

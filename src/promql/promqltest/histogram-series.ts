@@ -15,9 +15,18 @@ import { vectorSelectors } from "./ast-walk.js";
 import { parseGoNumber } from "./go-syntax.js";
 import type { LoadCommand } from "./script-types.js";
 
-/** The native-histogram series stored since the last `clear`. */
+/**
+ * The native-histogram series stored since the last `clear` (or, with
+ * `startTimestamps`, the series given start timestamps by `@st` lines: the
+ * store keeps no start timestamps yet, so evals reading them are skipped too).
+ */
 export class HistogramSeries {
   private readonly byKey = new Map<string, Labels>();
+  private readonly startTimestamps: boolean;
+
+  constructor(opts: { startTimestamps?: boolean } = {}) {
+    this.startTimestamps = opts.startTimestamps === true;
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -30,6 +39,11 @@ export class HistogramSeries {
   /** Records the native-histogram series a load block creates. */
   addLoad(cmd: LoadCommand): void {
     for (const s of cmd.series) {
+      if (this.startTimestamps) {
+        if (s.startOffsets?.some((o) => o !== undefined))
+          this.byKey.set(labelsKey(s.labels), s.labels);
+        continue;
+      }
       if (s.values.some((v) => v.kind === "histogram"))
         this.byKey.set(labelsKey(s.labels), s.labels);
       if (!cmd.withNhcb || !s.values.some((v) => v.kind === "float")) continue;

@@ -1,7 +1,7 @@
 /**
  * Runs promqltest scripts against reddot's engine and embedded store and
  * reports pass / fail / skip per eval, as upstream Prometheus judges them.
- * Evals that need native histograms (not in reddot yet) are skipped and
+ * Evals that need native histograms or start timestamps (not in reddot yet) are skipped and
  * counted; everything else runs.
  */
 import { readFile } from "node:fs/promises";
@@ -64,6 +64,7 @@ export function conformanceEngine(): Engine {
 
 export const SKIP_EXPECTED_HISTOGRAM = "native histogram in expected result";
 export const SKIP_SELECTS_HISTOGRAM = "selects a native-histogram series";
+export const SKIP_SELECTS_START_TIMESTAMPS = "selects a series with start timestamps (not stored)";
 
 /** Reads, parses and runs one script file. */
 export async function runScriptFile(path: string, opts: RunOptions = {}): Promise<FileReport> {
@@ -95,6 +96,7 @@ export async function runCommands(
   const engine = opts.engine ?? conformanceEngine();
   const store = await TestStore.open();
   const histograms = new HistogramSeries();
+  const withStartTimestamps = new HistogramSeries({ startTimestamps: true });
   const evals: EvalReport[] = [];
   const errors: string[] = [];
   try {
@@ -102,8 +104,10 @@ export async function runCommands(
       if (cmd.type === "clear") {
         await store.reset();
         histograms.clear();
+        withStartTimestamps.clear();
       } else if (cmd.type === "load") {
         histograms.addLoad(cmd);
+        withStartTimestamps.addLoad(cmd);
         const r = await store.load(cmd);
         const refused = Object.entries(r.refused).filter(([, n]) => (n ?? 0) > 0);
         if (refused.length > 0) {
@@ -111,7 +115,12 @@ export async function runCommands(
           errors.push(`${file}:${cmd.line}: the store refused samples of this load: ${what}`);
         }
       } else {
-        const r = runEval(cmd, new EvalRunner(engine, store.storage), histograms);
+        const r = runEval(
+          cmd,
+          new EvalRunner(engine, store.storage),
+          histograms,
+          withStartTimestamps,
+        );
         evals.push(r);
         opts.onEval?.(r);
       }
@@ -122,7 +131,12 @@ export async function runCommands(
   return summarize(file, evals, errors);
 }
 
-function runEval(ev: EvalCommand, runner: EvalRunner, histograms: HistogramSeries): EvalReport {
+function runEval(
+  ev: EvalCommand,
+  runner: EvalRunner,
+  histograms: HistogramSeries,
+  withStartTimestamps: HistogramSeries,
+): EvalReport {
   const base = { line: ev.line, expr: ev.expr, kind: ev.kind };
   const expectsHistogram = ev.series.some((s) => s.values.some((v) => v.kind === "histogram"));
   if (expectsHistogram) return { ...base, outcome: "skip", skipReason: SKIP_EXPECTED_HISTOGRAM };
@@ -147,6 +161,14 @@ function runEval(ev: EvalCommand, runner: EvalRunner, histograms: HistogramSerie
       ...base,
       outcome: "skip",
       skipReason: `${SKIP_SELECTS_HISTOGRAM} (${formatLabels(hist)})`,
+    };
+  }
+  const st = withStartTimestamps.matchedBy(ast);
+  if (st !== undefined) {
+    return {
+      ...base,
+      outcome: "skip",
+      skipReason: `${SKIP_SELECTS_START_TIMESTAMPS} (${formatLabels(st)})`,
     };
   }
   let failure: EvalFailure | undefined;

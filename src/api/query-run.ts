@@ -79,11 +79,15 @@ export function engineForRequest(base: Engine, o: QueryOverrides): Engine {
  * evaluation errors keep their kind (422 execution, 503 timeout). Each failure
  * is logged at debug, each slow query at info, with the query text only.
  */
-export function runLogged(req: FastifyRequest, query: string, run: () => QueryResult): QueryResult {
+export async function runLogged(
+  req: FastifyRequest,
+  query: string,
+  run: () => Promise<QueryResult>,
+): Promise<QueryResult> {
   const started = performance.now();
   let result: QueryResult;
   try {
-    result = run();
+    result = await run();
   } catch (e) {
     const mapped = mapQueryError(e);
     if (isReddotError(mapped))

@@ -40,7 +40,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const overrides = queryOverrides(p);
     const query = queryParam(p);
     const engine = engineForRequest(deps.engine(), overrides);
-    const result = runLogged(req, query, () => engine.instantQuery(deps.storage, query, t));
+    const result = await runLogged(req, query, () => engine.instantQuery(deps.storage, query, t));
     return sendQueryResult(reply, result, limit, p.get("stats")?.[0] ?? "");
   };
   app.get("/api/v1/query", instant);
@@ -64,7 +64,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const overrides = queryOverrides(p);
     const query = queryParam(p);
     const engine = engineForRequest(deps.engine(), overrides);
-    const result = runLogged(req, query, () =>
+    const result = await runLogged(req, query, () =>
       engine.rangeQuery(deps.storage, query, start, end, step),
     );
     return sendQueryResult(reply, result, limit, p.get("stats")?.[0] ?? "");

@@ -9,7 +9,7 @@ import { getLabel, isStaleNaN, labelsFromPairs, METRIC_NAME } from "../../storag
 import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from "../ast.js";
 import { FUNCTIONS } from "../functions.js";
 import { execError, type VectorSample } from "../values.js";
-import type { Evaluator, StepSeries } from "./evaluator.js";
+import type { Evaluator, RangeSource, StepSeries } from "./evaluator.js";
 import {
   ANCHORED_SAFE_FUNCTIONS,
   ELEMENT_FUNCTIONS,
@@ -33,7 +33,7 @@ const DATE_FUNCTIONS = new Set([
   "year",
 ]);
 
-export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
+export async function evalCall(ev: Evaluator, e: Call): Promise<StepSeries[]> {
   const args = e.args.map(unwrapParens);
   const matrixIdx = args.findIndex((a) => a.type === "MatrixSelector" || a.type === "SubqueryExpr");
   if (matrixIdx >= 0) return rangeCall(ev, e, args, matrixIdx);
@@ -53,17 +53,17 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
       return [stepSeries(ev, () => ev.env.queryStep / 1000)];
     case "min_of":
     case "max_of": {
-      const a = ev.evalScalar(args[0] as Expr);
-      const b = ev.evalScalar(args[1] as Expr);
+      const a = await ev.evalScalar(args[0] as Expr);
+      const b = await ev.evalScalar(args[1] as Expr);
       const pick = e.func === "min_of" ? Math.min : Math.max;
       return [stepSeries(ev, (_t, i) => pick(a[i] as number, b[i] as number))];
     }
     case "vector": {
-      const s = ev.evalScalar(args[0] as Expr);
+      const s = await ev.evalScalar(args[0] as Expr);
       return [stepSeries(ev, (_t, i) => s[i] as number)];
     }
     case "scalar": {
-      const input = ev.evalSeries(args[0] as Expr);
+      const input = await ev.evalSeries(args[0] as Expr);
       const out = stepSeries(ev, () => Number.NaN);
       const counts = new Int32Array(ev.steps);
       for (const s of input) {
@@ -101,13 +101,14 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
       input = [stepSeries(ev, (t) => t / 1000)];
       rest = [];
     } else {
-      input = ev.evalSeries(args[0] as Expr);
+      input = await ev.evalSeries(args[0] as Expr);
       rest = args.slice(1);
     }
-    const scalarArgs = rest.map((a) => ev.evalScalar(a));
+    const scalarArgs: Float64Array[] = [];
+    for (const a of rest) scalarArgs.push(await ev.evalScalar(a));
     const scalars: number[] = new Array(scalarArgs.length);
     return ev.settleNames(
-      ev.rangeEval([input], (v, t, i) => {
+      await ev.rangeEval([input], (v, t, i) => {
         for (let k = 0; k < scalarArgs.length; k++)
           scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
         const out: VectorSample[] = [];
@@ -126,22 +127,22 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
   const vectors: StepSeries[][] = [];
   const scalarArgs: Float64Array[] = [];
   const strings: string[] = [];
-  args.forEach((a, i) => {
+  for (const [i, a] of args.entries()) {
     const type = sig
       ? (sig.argTypes[Math.min(i, sig.argTypes.length - 1)] ?? exprType(a))
       : exprType(a);
     if (type === "string") {
-      const r = ev.eval(a);
+      const r = await ev.eval(a);
       strings.push(r.kind === "string" ? r.value : "");
     } else if (type === "scalar") {
-      scalarArgs.push(ev.evalScalar(a));
+      scalarArgs.push(await ev.evalScalar(a));
     } else {
-      vectors.push(ev.evalSeries(a));
+      vectors.push(await ev.evalSeries(a));
     }
-  });
+  }
   const scalars: number[] = new Array(scalarArgs.length);
   return ev.settleNames(
-    ev.rangeEval(vectors, (v, t, i) => {
+    await ev.rangeEval(vectors, (v, t, i) => {
       for (let k = 0; k < scalarArgs.length; k++)
         scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
       return vectorFn({ vectors: v, scalars, strings, t }, ctx);
@@ -149,7 +150,12 @@ export function evalCall(ev: Evaluator, e: Call): StepSeries[] {
   );
 }
 
-function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): StepSeries[] {
+async function rangeCall(
+  ev: Evaluator,
+  e: Call,
+  args: Expr[],
+  matrixIdx: number,
+): Promise<StepSeries[]> {
   const arg = args[matrixIdx] as MatrixSelector | SubqueryExpr;
   if (arg.type === "MatrixSelector") {
     if (arg.vector.anchored && !ANCHORED_SAFE_FUNCTIONS.includes(e.func)) {
@@ -163,8 +169,9 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
       );
     }
   }
-  const scalarArgs = args.filter((_, i) => i !== matrixIdx).map((a) => ev.evalScalar(a));
-  const src = ev.rangeSource(arg);
+  const scalarArgs: Float64Array[] = [];
+  for (const [i, a] of args.entries()) if (i !== matrixIdx) scalarArgs.push(await ev.evalScalar(a));
+  const src = await ev.rangeSource(arg);
   const lookback = ev.env.opts.lookbackDelta;
   const ctx = functionContext(ev, e, arg);
   if (e.func === "absent_over_time") return absentOverTime(ev, src, arg);
@@ -174,7 +181,7 @@ function rangeCall(ev: Evaluator, e: Call, args: Expr[], matrixIdx: number): Ste
   const scalars: number[] = new Array(scalarArgs.length);
   const out: StepSeries[] = [];
   for (const s of src.series) {
-    ev.checkDeadline();
+    await ev.tick();
     const n = s.length;
     const w: MutableWindow = {
       ts: s.ts,
@@ -238,7 +245,7 @@ interface MutableWindow extends RangeWindow {
 
 function absentOverTime(
   ev: Evaluator,
-  src: ReturnType<Evaluator["rangeSource"]>,
+  src: RangeSource,
   arg: MatrixSelector | SubqueryExpr,
 ): StepSeries[] {
   const present = new Uint8Array(ev.steps);
@@ -262,8 +269,8 @@ function absentOverTime(
   return out.ts.length > 0 ? ev.settleNames([out]) : [];
 }
 
-function absent(ev: Evaluator, arg: Expr): StepSeries[] {
-  const input = ev.evalSeries(arg);
+async function absent(ev: Evaluator, arg: Expr): Promise<StepSeries[]> {
+  const input = await ev.evalSeries(arg);
   const present = new Uint8Array(ev.steps);
   for (const s of input) for (const t of s.ts) present[ev.stepIndex(t)] = 1;
   const labels = arg.type === "VectorSelector" ? absentLabels(arg) : [];
@@ -290,9 +297,9 @@ function absentLabels(sel: VectorSelector): Labels {
 }
 
 /** timestamp(): a selector argument yields each sample's own time; anything else the step time. */
-function timestamp(ev: Evaluator, arg: Expr): StepSeries[] {
+async function timestamp(ev: Evaluator, arg: Expr): Promise<StepSeries[]> {
   if (arg.type !== "VectorSelector") {
-    const input = ev.evalSeries(arg);
+    const input = await ev.evalSeries(arg);
     return ev.settleNames(
       input.map((s) => ({
         labels: s.labels,
@@ -334,8 +341,8 @@ function timestamp(ev: Evaluator, arg: Expr): StepSeries[] {
 }
 
 /** sort/sort_desc: orders an instant query's result; NaN last either way. */
-function sortByValue(ev: Evaluator, e: Call, arg: Expr): StepSeries[] {
-  const input = ev.evalSeries(arg);
+async function sortByValue(ev: Evaluator, e: Call, arg: Expr): Promise<StepSeries[]> {
+  const input = await ev.evalSeries(arg);
   if (ev.steps > 1) {
     ev.env.annotations.warn(
       "sort is ineffective for range queries since results are always ordered by labels",

@@ -38,7 +38,7 @@ export class Engine {
     return parseExpr(query, { experimental: this.options.experimental });
   }
 
-  instantQuery(storage: Queryable, query: string, t: number): QueryResult {
+  async instantQuery(storage: Queryable, query: string, t: number): Promise<QueryResult> {
     return this.exec(storage, this.parse(query), query, t, t, 0);
   }
 
@@ -48,7 +48,7 @@ export class Engine {
     start: number,
     end: number,
     step: number,
-  ): QueryResult {
+  ): Promise<QueryResult> {
     const expr = this.parse(query);
     const type = exprType(expr);
     if (type !== "scalar" && type !== "vector") {
@@ -65,14 +65,14 @@ export class Engine {
    * Evaluates a parsed expression; `step` 0 means an instant query at `start`.
    * `query` is the text the expression came from (for annotation positions).
    */
-  exec(
+  async exec(
     storage: Queryable,
     expr: Expr,
     query: string,
     start: number,
     end: number,
     step: number,
-  ): QueryResult {
+  ): Promise<QueryResult> {
     const began = performance.now();
     const annotations = new Annotations(query);
     const durCtx = { step, range: end - start };
@@ -97,12 +97,13 @@ export class Engine {
       queryEnd: end,
       queryStep: step,
       deadline: Date.now() + this.options.timeoutMs,
+      lastYield: performance.now(),
       keys: new LabelKeys(),
       samples: { current: 0, peak: 0, total: 0 },
     };
     try {
       const ev = new Evaluator(env, start, end, step === 0 ? 1 : step);
-      const r = ev.eval(expr);
+      const r = await ev.eval(expr);
       let value: Value;
       if (r.kind === "string") {
         value = { type: "string", t: start, v: r.value };

@@ -54,6 +54,8 @@ export interface QueryEnv {
   /** Query step (ms), 0 for instant queries. */
   readonly queryStep: number;
   readonly deadline: number;
+  /** performance.now() of the last turn given to the event loop. */
+  lastYield: number;
   readonly keys: LabelKeys;
   samples: SampleCounter;
 }
@@ -63,6 +65,9 @@ export interface SampleCounter {
   peak: number;
   total: number;
 }
+
+/** Longest stretch of evaluation between two turns of the event loop (ms). */
+const YIELD_EVERY_MS = 10;
 
 const TOO_MANY_SAMPLES =
   "query processing would load too many samples into memory in query execution";
@@ -87,8 +92,8 @@ export class Evaluator {
     return this.start + i * this.interval;
   }
 
-  eval(e: Expr): Evaluated {
-    this.checkDeadline();
+  async eval(e: Expr): Promise<Evaluated> {
+    await this.tick();
     if (this.steps === 0) return matrix([]);
     switch (e.type) {
       case "NumberLiteral":
@@ -101,12 +106,12 @@ export class Evaluator {
       case "UnaryExpr":
         return this.unary(e.op, e.expr);
       case "VectorSelector":
-        return matrix(this.vectorSelector(e));
+        return matrix(await this.vectorSelector(e));
       case "MatrixSelector":
-        return matrix(this.matrixSelectorRaw(e));
+        return matrix(await this.matrixSelectorRaw(e));
       case "SubqueryExpr":
         return matrix(
-          this.subquery(e).series.map((s) => ({
+          (await this.subquery(e)).series.map((s) => ({
             labels: s.labels,
             ts: Array.from(s.ts),
             vs: Array.from(s.vs),
@@ -114,25 +119,25 @@ export class Evaluator {
           })),
         );
       case "AggregateExpr":
-        return matrix(this.aggregate(e));
+        return matrix(await this.aggregate(e));
       case "BinaryExpr":
-        return matrix(this.binary(e));
+        return matrix(await this.binary(e));
       case "Call":
-        return matrix(evalCall(this, e));
+        return matrix(await evalCall(this, e));
     }
   }
 
   /** Evaluates an expression known to yield series (scalar or vector). */
-  evalSeries(e: Expr): StepSeries[] {
-    const r = this.eval(e);
+  async evalSeries(e: Expr): Promise<StepSeries[]> {
+    const r = await this.eval(e);
     if (r.kind !== "matrix") throw execError(`expected a vector or scalar, got a string`);
     return r.series;
   }
 
   /** The per-step values of a scalar expression (NaN where it has none). */
-  evalScalar(e: Expr): Float64Array {
+  async evalScalar(e: Expr): Promise<Float64Array> {
     const out = new Float64Array(this.steps).fill(Number.NaN);
-    const series = this.evalSeries(e);
+    const series = await this.evalSeries(e);
     const s = series[0];
     if (s)
       for (let i = 0; i < s.ts.length; i++)
@@ -169,7 +174,15 @@ export class Evaluator {
     return at.kind === "start" ? this.env.queryStart : this.env.queryEnd;
   }
 
-  checkDeadline(): void {
+  /**
+   * Called between units of work: fails the query past its deadline, and
+   * gives the event loop a turn every few milliseconds so that a long query
+   * never stalls ingestion, scrapes or other requests.
+   */
+  async tick(): Promise<void> {
+    if (performance.now() - this.env.lastYield < YIELD_EVERY_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.env.lastYield = performance.now();
     if (Date.now() > this.env.deadline) {
       throw new QueryError(
         "RD_QUERY_TIMEOUT",
@@ -195,7 +208,7 @@ export class Evaluator {
 
   // --- selectors -----------------------------------------------------------
 
-  private vectorSelector(e: VectorSelector): StepSeries[] {
+  private async vectorSelector(e: VectorSelector): Promise<StepSeries[]> {
     const offset = this.duration(e.offset, true);
     const at = this.atTime(e.at);
     const lookback = this.env.opts.lookbackDelta;
@@ -203,7 +216,7 @@ export class Evaluator {
     const lastRef = (at ?? this.stepTime(this.steps - 1)) - offset;
     const out: StepSeries[] = [];
     for (const s of this.env.select(e)) {
-      this.checkDeadline();
+      await this.tick();
       const extra = e.smoothed ? lookback : 0;
       const buf = s.samples(firstRef - lookback + 1, lastRef + extra);
       if (buf.length === 0) continue;
@@ -232,9 +245,9 @@ export class Evaluator {
   }
 
   /** A range selector as a value (instant queries only): raw samples in the window. */
-  private matrixSelectorRaw(e: MatrixSelector): StepSeries[] {
+  private async matrixSelectorRaw(e: MatrixSelector): Promise<StepSeries[]> {
     if (this.steps !== 1) throw execError("cannot do range evaluation of matrix selector");
-    const src = this.rangeSource(e);
+    const src = await this.rangeSource(e);
     const out: StepSeries[] = [];
     const ref = (src.at ?? this.start) - src.offset;
     for (const s of src.series) {
@@ -257,7 +270,7 @@ export class Evaluator {
    * removed) of a range selector, or the points of a subquery, with the
    * window geometry.
    */
-  rangeSource(e: MatrixSelector | SubqueryExpr): RangeSource {
+  async rangeSource(e: MatrixSelector | SubqueryExpr): Promise<RangeSource> {
     if (e.type === "SubqueryExpr") return this.subquery(e);
     const vs = e.vector;
     const offset = this.duration(vs.offset, true);
@@ -270,7 +283,7 @@ export class Evaluator {
     const lastRef = (at ?? this.stepTime(this.steps - 1)) - offset;
     const series: SourceSeries[] = [];
     for (const s of this.env.select(vs)) {
-      this.checkDeadline();
+      await this.tick();
       const buf = s.samples(firstRef - range - before + 1, lastRef + after);
       if (buf.length === 0) continue;
       let stale = 0;
@@ -307,7 +320,7 @@ export class Evaluator {
     };
   }
 
-  subquery(e: SubqueryExpr): RangeSource {
+  async subquery(e: SubqueryExpr): Promise<RangeSource> {
     const offset = this.duration(e.offset, true);
     const range = this.duration(e.range, false);
     const step = e.step ? this.duration(e.step, false) : this.env.opts.defaultSubqueryStep;
@@ -318,7 +331,7 @@ export class Evaluator {
     let subStart = step * Math.trunc(from / step);
     if (subStart <= from) subStart += step;
     const sub = new Evaluator(this.env, subStart, parentEnd - offset, step);
-    const series: SourceSeries[] = sub.evalSeries(e.expr).map((s) => ({
+    const series: SourceSeries[] = (await sub.evalSeries(e.expr)).map((s) => ({
       labels: s.labels,
       ts: s.ts,
       vs: s.vs,
@@ -330,8 +343,8 @@ export class Evaluator {
 
   // --- operators -----------------------------------------------------------
 
-  private unary(op: "+" | "-", e: Expr): Evaluated {
-    const r = this.eval(e);
+  private async unary(op: "+" | "-", e: Expr): Promise<Evaluated> {
+    const r = await this.eval(e);
     if (op === "+" || r.kind !== "matrix") return r;
     const isScalar = exprType(e) === "scalar";
     const series = r.series.map((s) => {
@@ -346,7 +359,7 @@ export class Evaluator {
     return matrix(this.settleNames(series));
   }
 
-  private aggregate(e: AggregateExpr): StepSeries[] {
+  private async aggregate(e: AggregateExpr): Promise<StepSeries[]> {
     const agg = new Aggregation(e, {
       annotations: this.env.annotations,
       delayedNameRemoval: this.env.opts.delayedNameRemoval,
@@ -355,24 +368,24 @@ export class Evaluator {
     if (e.param) {
       const p = e.param;
       if (e.op === "count_values") {
-        const r = this.eval(p);
+        const r = await this.eval(p);
         const label = r.kind === "string" ? r.value : "";
         paramAt = () => label;
       } else {
-        const values = this.evalScalar(p);
+        const values = await this.evalScalar(p);
         agg.checkParams(Array.from(values));
         paramAt = (i) => values[i];
       }
     }
-    const input = this.evalSeries(e.expr);
+    const input = await this.evalSeries(e.expr);
     return this.rangeEval([input], (vectors, t, i) => agg.step(vectors[0] ?? [], paramAt(i), t));
   }
 
-  private binary(e: BinaryExpr): StepSeries[] {
+  private async binary(e: BinaryExpr): Promise<StepSeries[]> {
     const lt = exprType(e.lhs);
     const rt = exprType(e.rhs);
-    const lhs = this.evalSeries(e.lhs);
-    const rhs = this.evalSeries(e.rhs);
+    const lhs = await this.evalSeries(e.lhs);
+    const rhs = await this.evalSeries(e.rhs);
     if (lt === "scalar" && rt === "scalar") {
       const a = this.evalScalarFrom(lhs);
       const b = this.evalScalarFrom(rhs);
@@ -410,10 +423,10 @@ export class Evaluator {
    * its outputs into series (Prometheus's rangeEval). Two outputs with the
    * same labels at one step are an error.
    */
-  rangeEval(
+  async rangeEval(
     inputs: readonly StepSeries[][],
     fn: (vectors: VectorSample[][], t: number, step: number) => VectorSample[],
-  ): StepSeries[] {
+  ): Promise<StepSeries[]> {
     const cursors = inputs.map((m) => new Int32Array(m.length));
     const vectors: VectorSample[][] = inputs.map(() => []);
     const keys = this.env.keys;
@@ -422,7 +435,7 @@ export class Evaluator {
     const base = this.env.samples.current;
     let produced = 0;
     for (let step = 0; step < this.steps; step++) {
-      if ((step & 63) === 0) this.checkDeadline();
+      if ((step & 63) === 0) await this.tick();
       const t = this.stepTime(step);
       for (let k = 0; k < inputs.length; k++) {
         const m = inputs[k] as StepSeries[];

@@ -20,8 +20,8 @@ import type { Evaluator, StepSeries } from "./evaluator.js";
 const TARGET_INFO = "target_info";
 const IDENTIFYING = ["instance", "job"];
 
-export function evalInfo(ev: Evaluator, _e: Call, args: Expr[]): StepSeries[] {
-  const base = ev.evalSeries(args[0] as Expr);
+export async function evalInfo(ev: Evaluator, _e: Call, args: Expr[]): Promise<StepSeries[]> {
+  const base = await ev.evalSeries(args[0] as Expr);
   const where = lookupAnchor(ev, args[0] as Expr);
   const dataMatchers = new Map<string, Matcher[]>();
   let nameMatchers: Matcher[] = [];

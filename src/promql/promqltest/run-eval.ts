@@ -38,9 +38,9 @@ const MINUTE = 60_000;
 
 type Attempt = { ok: true; result: QueryResult } | { ok: false; error: string; crash: boolean };
 
-function attempt(run: () => QueryResult): Attempt {
+async function attempt(run: () => Promise<QueryResult>): Promise<Attempt> {
   try {
-    return { ok: true, result: run() };
+    return { ok: true, result: await run() };
   } catch (e) {
     // Query errors are answers; anything else is a bug in the engine, never "the expected failure".
     if (isReddotError(e)) return { ok: false, error: e.message, crash: false };
@@ -64,8 +64,8 @@ export class EvalRunner {
   }
 
   /** Runs the eval; undefined when it passes. `ast` is the parsed `ev.expr`. */
-  run(ev: EvalCommand, ast: Expr): EvalFailure | undefined {
-    if (ev.kind === "range") return this.runRange(ev);
+  async run(ev: EvalCommand, ast: Expr): Promise<EvalFailure | undefined> {
+    if (ev.kind === "range") return await this.runRange(ev);
     const runs = [{ query: ev.expr, t: ev.time, run: "instant" }];
     const rewritten = rewriteWithAt(ast, ev.time);
     if (rewritten !== undefined) {
@@ -74,15 +74,15 @@ export class EvalRunner {
         runs.push({ query: text, t, run: `@-rewrite at t=${t}` });
     }
     for (const r of runs) {
-      const failure = this.runInstant(ev, r.query, r.t, r.run);
+      const failure = await this.runInstant(ev, r.query, r.t, r.run);
       if (failure !== undefined) return failure;
     }
     return undefined;
   }
 
-  private runRange(ev: EvalCommand): EvalFailure | undefined {
+  private async runRange(ev: EvalCommand): Promise<EvalFailure | undefined> {
     const fail = (m: Mismatch): EvalFailure => ({ ...m, run: "range", query: ev.expr });
-    const a = attempt(() =>
+    const a = await attempt(() =>
       this.engine.rangeQuery(this.storage, ev.expr, ev.start, ev.end, ev.step),
     );
     if (!a.ok) return this.failedQuery(ev, a, fail);
@@ -105,14 +105,14 @@ export class EvalRunner {
     return m === undefined ? undefined : fail(m);
   }
 
-  private runInstant(
+  private async runInstant(
     ev: EvalCommand,
     query: string,
     t: number,
     run: string,
-  ): EvalFailure | undefined {
+  ): Promise<EvalFailure | undefined> {
     const fail = (m: Mismatch, suffix = ""): EvalFailure => ({ ...m, run: run + suffix, query });
-    const a = attempt(() => this.engine.instantQuery(this.storage, query, t));
+    const a = await attempt(() => this.engine.instantQuery(this.storage, query, t));
     if (!a.ok) return this.failedQuery(ev, a, fail);
     if (isFail(ev)) return fail({ message: "expected an error but got none" });
     const grid: TimeGrid = ev.rangeVector ?? {
@@ -127,18 +127,18 @@ export class EvalRunner {
     // Results that are not instant vectors or scalars have no range-mode form.
     if (ev.rangeVector !== undefined || ev.expectString !== undefined) return undefined;
     if (QUERY_CONTEXT_FUNCS.test(query)) return undefined;
-    const rm = this.rangeMode(ev, query, t, a.result.value);
+    const rm = await this.rangeMode(ev, query, t, a.result.value);
     return rm === undefined ? undefined : fail(rm, " range mode");
   }
 
   /** The same query as a range query around `t`; its points at `t` must meet the same expectations. */
-  private rangeMode(
+  private async rangeMode(
     ev: EvalCommand,
     query: string,
     t: number,
     instant: Value,
-  ): Mismatch | undefined {
-    const a = attempt(() =>
+  ): Promise<Mismatch | undefined> {
+    const a = await attempt(() =>
       this.engine.rangeQuery(this.storage, query, t - MINUTE, t + MINUTE, MINUTE),
     );
     if (!a.ok)

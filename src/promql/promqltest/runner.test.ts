@@ -12,7 +12,7 @@ class RecordingEngine extends Engine {
     super(conformanceEngine().options);
   }
 
-  override instantQuery(storage: Queryable, query: string, t: number): QueryResult {
+  override instantQuery(storage: Queryable, query: string, t: number): Promise<QueryResult> {
     this.calls.push(`instant ${query} @${t}`);
     return super.instantQuery(storage, query, t);
   }
@@ -23,7 +23,7 @@ class RecordingEngine extends Engine {
     start: number,
     end: number,
     step: number,
-  ): QueryResult {
+  ): Promise<QueryResult> {
     this.calls.push(`range ${query} ${start}..${end}/${step}`);
     return super.rangeQuery(storage, query, start, end, step);
   }

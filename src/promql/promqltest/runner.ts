@@ -115,7 +115,7 @@ export async function runCommands(
           errors.push(`${file}:${cmd.line}: the store refused samples of this load: ${what}`);
         }
       } else {
-        const r = runEval(
+        const r = await runEval(
           cmd,
           new EvalRunner(engine, store.storage),
           histograms,
@@ -131,12 +131,12 @@ export async function runCommands(
   return summarize(file, evals, errors);
 }
 
-function runEval(
+async function runEval(
   ev: EvalCommand,
   runner: EvalRunner,
   histograms: HistogramSeries,
   withStartTimestamps: HistogramSeries,
-): EvalReport {
+): Promise<EvalReport> {
   const base = { line: ev.line, expr: ev.expr, kind: ev.kind };
   const expectsHistogram = ev.series.some((s) => s.values.some((v) => v.kind === "histogram"));
   if (expectsHistogram) return { ...base, outcome: "skip", skipReason: SKIP_EXPECTED_HISTOGRAM };
@@ -173,7 +173,7 @@ function runEval(
   }
   let failure: EvalFailure | undefined;
   try {
-    failure = runner.run(ev, ast);
+    failure = await runner.run(ev, ast);
   } catch (e) {
     // E.g. the printer failing on the @-rewritten tree: a bug to see, not a reason to stop the file.
     failure = { run: "runner", query: ev.expr, message: `crashed: ${crashText(e)}` };

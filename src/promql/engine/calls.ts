@@ -174,7 +174,10 @@ async function rangeCall(
   const src = await ev.rangeSource(arg);
   const lookback = ev.env.opts.lookbackDelta;
   const ctx = functionContext(ev, e, arg);
-  if (e.func === "absent_over_time") return absentOverTime(ev, src, arg);
+  if (e.func === "absent_over_time") {
+    ev.releaseSamples(src.loaded);
+    return absentOverTime(ev, src, arg);
+  }
   const fn = RANGE_FUNCTIONS.get(e.func);
   if (!fn) throw execError(`function "${e.func}" is not supported over range vectors`);
   const keep = KEEPS_METRIC_NAME.has(e.func);
@@ -232,6 +235,7 @@ async function rangeCall(
     ev.addSamples(ts.length);
     out.push({ labels: s.labels, ts, vs, dropName: s.dropName || !keep });
   }
+  ev.releaseSamples(src.loaded);
   return ev.settleNames(out);
 }
 

@@ -42,7 +42,7 @@ export class Engine {
     return this.exec(storage, this.parse(query), query, t, t, 0);
   }
 
-  rangeQuery(
+  async rangeQuery(
     storage: Queryable,
     query: string,
     start: number,

@@ -309,8 +309,12 @@ export class Evaluator {
       }
       if (n > 0) series.push({ labels: s.labels, ts, vs: vals, length: n, dropName: false });
     }
+    let loaded = 0;
+    for (const s of series) loaded += s.length;
+    this.addSamples(loaded);
     return {
       series,
+      loaded,
       offset,
       range,
       at,
@@ -338,7 +342,18 @@ export class Evaluator {
       length: s.ts.length,
       dropName: s.dropName,
     }));
-    return { series, offset, range, at, anchored: false, smoothed: false, fromSubquery: true };
+    let loaded = 0;
+    for (const s of series) loaded += s.length;
+    return {
+      series,
+      loaded,
+      offset,
+      range,
+      at,
+      anchored: false,
+      smoothed: false,
+      fromSubquery: true,
+    };
   }
 
   // --- operators -----------------------------------------------------------
@@ -513,6 +528,8 @@ export interface SourceSeries {
 
 export interface RangeSource {
   readonly series: SourceSeries[];
+  /** Points held, counted against max_samples until the caller releases them. */
+  readonly loaded: number;
   readonly offset: number;
   readonly range: number;
   readonly at: number | undefined;

@@ -235,9 +235,34 @@ export function mergeSamples(bufs: SampleBuffer[]): SampleBuffer {
   const nonEmpty = bufs.filter((b) => b.length > 0);
   if (nonEmpty.length === 0) return EMPTY;
   if (nonEmpty.length === 1) return nonEmpty[0];
+  // The usual case, one series across consecutive blocks and the head: the
+  // parts follow each other in time and are copied once, end to end.
+  if (inTimeOrder(nonEmpty)) return concat(nonEmpty);
   let acc = nonEmpty[0];
   for (let k = 1; k < nonEmpty.length; k++) acc = mergeTwo(acc, nonEmpty[k]);
   return acc;
+}
+
+function inTimeOrder(bufs: SampleBuffer[]): boolean {
+  for (let k = 1; k < bufs.length; k++) {
+    const prev = bufs[k - 1];
+    if (prev.ts[prev.length - 1] >= bufs[k].ts[0]) return false;
+  }
+  return true;
+}
+
+function concat(bufs: SampleBuffer[]): SampleBuffer {
+  let n = 0;
+  for (const b of bufs) n += b.length;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  let w = 0;
+  for (const b of bufs) {
+    ts.set(b.ts.subarray(0, b.length), w);
+    vs.set(b.vs.subarray(0, b.length), w);
+    w += b.length;
+  }
+  return { ts, vs, length: n };
 }
 
 function mergeTwo(a: SampleBuffer, b: SampleBuffer): SampleBuffer {

@@ -53,22 +53,22 @@ export class SimpleAggregator {
     const order: number[] = [];
     for (const s of input) {
       const g = this.ordinals.of(s.labels);
-      if (g >= this.capacity) this.grow(g + 1);
+      if (g >= this.capacity) this.reserve(g + 1);
       if (this.seenStep[g] !== stepNo) {
         if (this.groupLabels[g] === undefined)
           this.groupLabels[g] = this.projection.labels(s.labels);
         this.seenStep[g] = stepNo;
         order.push(g);
-        this.seed(g, s.v, s.dropName === true);
+        this.seedAt(g, s.v, s.dropName === true);
       } else {
         if (s.dropName) this.dropName[g] = 1;
-        this.fold(g, s.v);
+        this.foldAt(g, s.v);
       }
     }
     const out: VectorSample[] = new Array(order.length);
     for (let i = 0; i < order.length; i++) {
       const g = order[i];
-      const v = this.result(g, q);
+      const v = this.resultAt(g, q);
       out[i] = this.dropName[g]
         ? { labels: this.groupLabels[g], t, v, dropName: true }
         : { labels: this.groupLabels[g], t, v };
@@ -76,7 +76,11 @@ export class SimpleAggregator {
     return out;
   }
 
-  private seed(g: number, f: number, dropName: boolean): void {
+  /**
+   * The state of cell `g` (a group, or a group × step cell for the columnar
+   * driver in aggregate-columnar.ts) starts from its first sample.
+   */
+  seedAt(g: number, f: number, dropName: boolean): void {
     this.value[g] = f;
     this.mean[g] = f;
     this.comp[g] = 0;
@@ -106,7 +110,8 @@ export class SimpleAggregator {
     }
   }
 
-  private fold(g: number, f: number): void {
+  /** Folds one more sample into cell `g`. */
+  foldAt(g: number, f: number): void {
     switch (this.op) {
       case "sum":
         this.kahanAdd(g, f);
@@ -180,7 +185,8 @@ export class SimpleAggregator {
     this.comp[g] = acc.c;
   }
 
-  private result(g: number, q: number): number {
+  /** The aggregate of cell `g`; `q` is quantile's parameter. */
+  resultAt(g: number, q: number): number {
     switch (this.op) {
       case "sum":
         return this.value[g] + this.comp[g];
@@ -202,7 +208,9 @@ export class SimpleAggregator {
     }
   }
 
-  private grow(min: number): void {
+  /** Makes room for cells `0 .. min-1`. */
+  reserve(min: number): void {
+    if (min <= this.capacity) return;
     const cap = Math.max(min, this.capacity * 2, 16);
     const f64 = (a: Float64Array) => {
       const b = new Float64Array(cap);

@@ -22,6 +22,7 @@ import type {
 } from "../ast.js";
 import { type Annotations, execError, QueryError, type VectorSample } from "../values.js";
 import { Aggregation } from "./aggregate.js";
+import { aggregateColumnar } from "./aggregate-columnar.js";
 import { BinaryOperation, scalarScalar } from "./binop.js";
 import { evalCall } from "./calls.js";
 import { resolveDuration } from "./durations.js";
@@ -393,6 +394,16 @@ export class Evaluator {
       }
     }
     const input = await this.evalSeries(e.expr);
+    if (this.steps > 1 && !e.param) {
+      const grid = { start: this.start, interval: this.interval, steps: this.steps };
+      const out = aggregateColumnar(e, input, grid);
+      if (out) {
+        let points = 0;
+        for (const s of out) points += s.ts.length;
+        this.addSamples(points);
+        return out;
+      }
+    }
     return this.rangeEval([input], (vectors, t, i) => agg.step(vectors[0] ?? [], paramAt(i), t));
   }
 
@@ -444,8 +455,16 @@ export class Evaluator {
   ): Promise<StepSeries[]> {
     const cursors = inputs.map((m) => new Int32Array(m.length));
     const vectors: VectorSample[][] = inputs.map(() => []);
+    // One sample object per input series, refilled at every step: callers
+    // consume a step's vectors before the next (outputs are copied out
+    // below), and 10k series × 1,440 steps would otherwise be 14 M objects.
+    const samples: MutableSample[][] = inputs.map((m) =>
+      m.map((s) => ({ labels: s.labels, t: 0, v: 0, dropName: s.dropName })),
+    );
     const keys = this.env.keys;
     const outByKey = new Map<string, StepSeries>();
+    // Outputs usually reuse one Labels object per series across steps.
+    const outByLabels = new Map<Labels, StepSeries>();
     const out: StepSeries[] = [];
     const base = this.env.samples.current;
     let produced = 0;
@@ -455,12 +474,16 @@ export class Evaluator {
       for (let k = 0; k < inputs.length; k++) {
         const m = inputs[k] as StepSeries[];
         const cur = cursors[k] as Int32Array;
+        const pool = samples[k] as MutableSample[];
         const vec: VectorSample[] = [];
         for (let si = 0; si < m.length; si++) {
           const s = m[si] as StepSeries;
           const c = cur[si] as number;
           if (c < s.ts.length && s.ts[c] === t) {
-            vec.push({ labels: s.labels, t, v: s.vs[c] as number, dropName: s.dropName });
+            const smp = pool[si] as MutableSample;
+            smp.t = t;
+            smp.v = s.vs[c] as number;
+            vec.push(smp);
             cur[si] = c + 1;
           }
         }
@@ -480,13 +503,18 @@ export class Evaluator {
         }));
       }
       for (const r of result) {
-        const key = keys.of(r.labels);
-        let s = outByKey.get(key);
+        let s = outByLabels.get(r.labels);
         if (!s) {
-          s = { labels: r.labels, ts: [], vs: [], dropName: r.dropName === true };
-          outByKey.set(key, s);
-          out.push(s);
-        } else if (s.ts[s.ts.length - 1] === t) {
+          const key = keys.of(r.labels);
+          s = outByKey.get(key);
+          if (!s) {
+            s = { labels: r.labels, ts: [], vs: [], dropName: r.dropName === true };
+            outByKey.set(key, s);
+            out.push(s);
+          }
+          outByLabels.set(r.labels, s);
+        }
+        if (s.ts[s.ts.length - 1] === t) {
           throw execError("vector cannot contain metrics with the same labelset");
         }
         s.ts.push(t);
@@ -516,6 +544,13 @@ export class Evaluator {
       s.dropName ? { labels: dropMetricName(s.labels), t: s.t, v: s.v } : s,
     );
   }
+}
+
+interface MutableSample {
+  labels: Labels;
+  t: number;
+  v: number;
+  dropName: boolean;
 }
 
 export interface SourceSeries {

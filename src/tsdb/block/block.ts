@@ -17,6 +17,11 @@ import { ChunkReader } from "./chunk-reader.js";
 import { mergeRuns, runsAreSorted } from "./merge.js";
 import { type BlockMeta, META_FILE, readMeta } from "./meta.js";
 
+
+/** Decode space shared by every block read (reads are synchronous). */
+let scratchTs = new Float64Array(1024);
+let scratchVs = new Float64Array(1024);
+
 /** A series selected from a block, with its chunks that overlap the query range. */
 export interface BlockSeries {
   readonly labels: Labels;
@@ -169,15 +174,21 @@ export class Block {
     for (let i = 0; i < datas.length; i++) {
       capacity += withChunkContext(this.dir, refs[i], () => xorChunkCount(datas[i]));
     }
-    const ts = new Float64Array(capacity);
-    const vs = new Float64Array(capacity);
+    // Decode into shared scratch space and copy out what is in range: short
+    // windows read a few samples of each chunk.
+    if (scratchTs.length < capacity) {
+      scratchTs = new Float64Array(capacity * 2);
+      scratchVs = new Float64Array(capacity * 2);
+    }
+    const ts = scratchTs;
+    const vs = scratchVs;
     const starts = [0];
     let n = 0;
     for (let i = 0; i < datas.length; i++) {
       n = withChunkContext(this.dir, refs[i], () => decodeXorInto(datas[i], mint, maxt, ts, vs, n));
       starts.push(n);
     }
-    if (runsAreSorted(ts, starts)) return { ts, vs, length: n };
+    if (runsAreSorted(ts, starts)) return { ts: ts.slice(0, n), vs: vs.slice(0, n), length: n };
     const outTs = new Float64Array(n);
     const outVs = new Float64Array(n);
     const length = mergeRuns(ts, vs, starts, outTs, outVs);

@@ -7,6 +7,10 @@ import { OooBuffer } from "./ooo-buffer.js";
 /** Samples per chunk before a new one is cut (Gorilla / Prometheus default). */
 export const SAMPLES_PER_CHUNK = 120;
 
+/** Decode space shared by every series' reads (reads are synchronous). */
+let scratchTs = new Float64Array(1024);
+let scratchVs = new Float64Array(1024);
+
 /** A chunk handed over for a block: bounds and a way to load its bytes. */
 export interface HeadChunk {
   readonly mint: number;
@@ -181,10 +185,17 @@ export class MemSeries {
     }
     let cap = 0;
     for (const p of parts) cap += xorChunkCount(p);
-    const ts = cap === 0 ? EMPTY : new Float64Array(cap);
-    const vs = cap === 0 ? EMPTY : new Float64Array(cap);
+    // Decode into shared scratch space and copy out only the samples in
+    // range: a 5-minute window reads a few samples of a 120-sample chunk,
+    // and a query over 10k series would otherwise allocate whole chunks.
+    if (scratchTs.length < cap) {
+      scratchTs = new Float64Array(cap * 2);
+      scratchVs = new Float64Array(cap * 2);
+    }
     let n = 0;
-    for (const p of parts) n = decodeXorInto(p, mint, maxt, ts, vs, n);
+    for (const p of parts) n = decodeXorInto(p, mint, maxt, scratchTs, scratchVs, n);
+    const ts = n === 0 ? EMPTY : scratchTs.slice(0, n);
+    const vs = n === 0 ? EMPTY : scratchVs.slice(0, n);
     const ooo = this.ooo;
     if (ooo === null || ooo.length === 0) return { ts, vs, length: n };
     return ooo.mergeInto(ts, vs, n, mint, maxt);

@@ -36,56 +36,109 @@ export interface StepGrid {
 }
 
 /**
- * The aggregation of `input` on `grid`, or undefined when this operator or
- * grouping needs the per-step path (parameters, `__name__` kept in the
- * output, or too many groups × steps).
+ * A group × step table for one aggregation: built from the labels of the
+ * input series (known before any sample is read), then fed values.
  */
+export class ColumnarTable {
+  private readonly agg: SimpleAggregator;
+  private readonly seen: Uint8Array;
+  private readonly groupOf: Int32Array;
+  private readonly groupLabels: Labels[];
+  private readonly grid: StepGrid;
+
+  private constructor(
+    agg: SimpleAggregator,
+    groupOf: Int32Array,
+    groupLabels: Labels[],
+    grid: StepGrid,
+  ) {
+    this.agg = agg;
+    this.groupOf = groupOf;
+    this.groupLabels = groupLabels;
+    this.grid = grid;
+    this.seen = new Uint8Array(groupLabels.length * grid.steps);
+  }
+
+  /**
+   * A table for `expr` over series with `labels`, or undefined when this
+   * operator or grouping needs the per-step path (parameters, `__name__`
+   * kept in the output, or too many groups × steps).
+   */
+  static create(
+    expr: AggregateExpr,
+    labels: readonly Labels[],
+    grid: StepGrid,
+  ): ColumnarTable | undefined {
+    if (!COLUMNAR_OPS.has(expr.op) || expr.param) return undefined;
+    const projection = new LabelProjection(expr.grouping, !expr.without);
+    if (projection.keeps(METRIC_NAME)) return undefined;
+    const ordinals = new KeyOrdinals(projection);
+    const groupOf = new Int32Array(labels.length);
+    const groupLabels: Labels[] = [];
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i] as Labels;
+      const g = ordinals.of(l);
+      groupOf[i] = g;
+      if (g === groupLabels.length) groupLabels.push(projection.labels(l));
+    }
+    if (groupLabels.length * grid.steps > MAX_CELLS) return undefined;
+    const agg = new SimpleAggregator(expr.op as SimpleAggregateOp, projection);
+    agg.reserve(groupLabels.length * grid.steps);
+    return new ColumnarTable(agg, groupOf, groupLabels, grid);
+  }
+
+  /** Folds value `v` of input series `series` at step `step`. */
+  add(series: number, step: number, v: number): void {
+    const cell = (this.groupOf[series] as number) * this.grid.steps + step;
+    if (this.seen[cell] === 0) {
+      this.seen[cell] = 1;
+      this.agg.seedAt(cell, v, false);
+    } else {
+      this.agg.foldAt(cell, v);
+    }
+  }
+
+  /** One series per group that has a value at some step. */
+  result(): StepSeries[] {
+    const { start, interval, steps } = this.grid;
+    const out: StepSeries[] = [];
+    for (let g = 0; g < this.groupLabels.length; g++) {
+      const ts: number[] = [];
+      const vs: number[] = [];
+      const row = g * steps;
+      for (let i = 0; i < steps; i++) {
+        if (this.seen[row + i] === 0) continue;
+        ts.push(start + i * interval);
+        vs.push(this.agg.resultAt(row + i, 0));
+      }
+      if (ts.length > 0)
+        out.push({ labels: this.groupLabels[g] as Labels, ts, vs, dropName: false });
+    }
+    return out;
+  }
+}
+
+/** The aggregation of already evaluated `input` on `grid`, or undefined (see ColumnarTable.create). */
 export function aggregateColumnar(
   expr: AggregateExpr,
   input: readonly StepSeries[],
   grid: StepGrid,
 ): StepSeries[] | undefined {
-  if (!COLUMNAR_OPS.has(expr.op)) return undefined;
-  const projection = new LabelProjection(expr.grouping, !expr.without);
-  if (projection.keeps(METRIC_NAME)) return undefined;
-  const ordinals = new KeyOrdinals(projection);
-  const groupOf = new Int32Array(input.length);
-  for (let i = 0; i < input.length; i++) groupOf[i] = ordinals.of((input[i] as StepSeries).labels);
-  const groups = ordinals.size;
-  const steps = grid.steps;
-  if (groups * steps > MAX_CELLS) return undefined;
-
-  const agg = new SimpleAggregator(expr.op as SimpleAggregateOp, projection);
-  agg.reserve(groups * steps);
-  const seen = new Uint8Array(groups * steps);
-  const labels: (Labels | undefined)[] = new Array(groups);
+  const table = ColumnarTable.create(
+    expr,
+    input.map((s) => s.labels),
+    grid,
+  );
+  if (!table) return undefined;
   for (let si = 0; si < input.length; si++) {
     const s = input[si] as StepSeries;
-    const g = groupOf[si] as number;
-    if (labels[g] === undefined) labels[g] = projection.labels(s.labels);
-    const row = g * steps;
     for (let k = 0; k < s.ts.length; k++) {
-      const cell = row + Math.round(((s.ts[k] as number) - grid.start) / grid.interval);
-      const v = s.vs[k] as number;
-      if (seen[cell] === 0) {
-        seen[cell] = 1;
-        agg.seedAt(cell, v, false);
-      } else {
-        agg.foldAt(cell, v);
-      }
+      table.add(
+        si,
+        Math.round(((s.ts[k] as number) - grid.start) / grid.interval),
+        s.vs[k] as number,
+      );
     }
   }
-  const out: StepSeries[] = [];
-  for (let g = 0; g < groups; g++) {
-    const ts: number[] = [];
-    const vs: number[] = [];
-    const row = g * steps;
-    for (let i = 0; i < steps; i++) {
-      if (seen[row + i] === 0) continue;
-      ts.push(grid.start + i * grid.interval);
-      vs.push(agg.resultAt(row + i, 0));
-    }
-    if (ts.length > 0) out.push({ labels: labels[g] as Labels, ts, vs, dropName: false });
-  }
-  return out;
+  return table.result();
 }

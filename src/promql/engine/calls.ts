@@ -6,10 +6,18 @@
  */
 import type { Labels } from "../../storage/index.js";
 import { getLabel, isStaleNaN, labelsFromPairs, METRIC_NAME } from "../../storage/index.js";
-import type { Call, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from "../ast.js";
+import type {
+  AggregateExpr,
+  Call,
+  Expr,
+  MatrixSelector,
+  SubqueryExpr,
+  VectorSelector,
+} from "../ast.js";
 import { FUNCTIONS } from "../functions.js";
 import { execError, type VectorSample } from "../values.js";
-import type { Evaluator, RangeSource, StepSeries } from "./evaluator.js";
+import { ColumnarTable, type StepGrid } from "./aggregate-columnar.js";
+import type { Evaluator, RangeSource, SourceSeries, StepSeries } from "./evaluator.js";
 import {
   ANCHORED_SAFE_FUNCTIONS,
   ELEMENT_FUNCTIONS,
@@ -156,6 +164,95 @@ async function rangeCall(
   args: Expr[],
   matrixIdx: number,
 ): Promise<StepSeries[]> {
+  const keep = KEEPS_METRIC_NAME.has(e.func);
+  const out: StepSeries[] = [];
+  let cur: StepSeries | undefined;
+  const src = await windowValues(ev, e, args, matrixIdx, {
+    series(s) {
+      cur = { labels: s.labels, ts: [], vs: [], dropName: s.dropName || !keep };
+      out.push(cur);
+    },
+    value(step, v) {
+      (cur as StepSeries).ts.push(ev.stepTime(step));
+      (cur as StepSeries).vs.push(v);
+    },
+  });
+  if (src === "absent") {
+    const arg = args[matrixIdx] as MatrixSelector | SubqueryExpr;
+    const source = await ev.rangeSource(arg);
+    ev.releaseSamples(source.loaded);
+    return absentOverTime(ev, source, arg);
+  }
+  const nonEmpty = out.filter((s) => s.ts.length > 0);
+  let points = 0;
+  for (const s of nonEmpty) points += s.ts.length;
+  ev.addSamples(points);
+  return ev.settleNames(nonEmpty);
+}
+
+/**
+ * `agg(f(x[r]))` over a range query, for a range function f over one named
+ * metric: the window values fold straight into the aggregation's table, with
+ * no per-series arrays in between. Undefined when the shape does not fit
+ * (the caller evaluates the argument as usual). One metric name means the
+ * series stay distinct once f drops the name, so no collision check is lost.
+ */
+export async function foldRangeCallInto(
+  ev: Evaluator,
+  agg: AggregateExpr,
+  grid: StepGrid,
+): Promise<StepSeries[] | undefined> {
+  const inner = unwrapParens(agg.expr);
+  if (inner.type !== "Call" || !RANGE_FUNCTIONS.has(inner.func)) return undefined;
+  const args = inner.args.map(unwrapParens);
+  const matrixIdx = args.findIndex((a) => a.type === "MatrixSelector");
+  const arg = args[matrixIdx];
+  if (arg?.type !== "MatrixSelector") return undefined;
+  if (!arg.vector.matchers.some((m) => m.name === METRIC_NAME && m.type === "=")) return undefined;
+  const stored = ev.env.select(arg.vector);
+  const table = ColumnarTable.create(
+    agg,
+    stored.map((s) => s.labels),
+    grid,
+  );
+  if (!table) return undefined;
+  const index = new Map<Labels, number>();
+  stored.forEach((s, i) => index.set(s.labels, i));
+  let current = 0;
+  await windowValues(ev, inner, args, matrixIdx, {
+    series(s) {
+      current = index.get(s.labels) as number;
+    },
+    value(step, v) {
+      table.add(current, step, v);
+    },
+  });
+  const out = table.result();
+  let points = 0;
+  for (const s of out) points += s.ts.length;
+  ev.addSamples(points);
+  return out;
+}
+
+/** Where windowValues delivers: each source series, then its values step by step. */
+export interface WindowSink {
+  series(s: SourceSeries, index: number): void;
+  value(step: number, v: number): void;
+}
+
+/**
+ * Applies a range function to every window of its matrix argument, series by
+ * series, handing each value to `sink` (rangeCall builds series from them;
+ * aggregations over a range function fold them directly). Returns "absent"
+ * for absent_over_time, which needs the windows' presence instead.
+ */
+export async function windowValues(
+  ev: Evaluator,
+  e: Call,
+  args: readonly Expr[],
+  matrixIdx: number,
+  sink: WindowSink,
+): Promise<"absent" | undefined> {
   const arg = args[matrixIdx] as MatrixSelector | SubqueryExpr;
   if (arg.type === "MatrixSelector") {
     if (arg.vector.anchored && !ANCHORED_SAFE_FUNCTIONS.includes(e.func)) {
@@ -169,22 +266,19 @@ async function rangeCall(
       );
     }
   }
+  if (e.func === "absent_over_time") return "absent";
   const scalarArgs: Float64Array[] = [];
   for (const [i, a] of args.entries()) if (i !== matrixIdx) scalarArgs.push(await ev.evalScalar(a));
   const src = await ev.rangeSource(arg);
   const lookback = ev.env.opts.lookbackDelta;
   const ctx = functionContext(ev, e, arg);
-  if (e.func === "absent_over_time") {
-    ev.releaseSamples(src.loaded);
-    return absentOverTime(ev, src, arg);
-  }
   const fn = RANGE_FUNCTIONS.get(e.func);
   if (!fn) throw execError(`function "${e.func}" is not supported over range vectors`);
-  const keep = KEEPS_METRIC_NAME.has(e.func);
   const scalars: number[] = new Array(scalarArgs.length);
-  const out: StepSeries[] = [];
-  for (const s of src.series) {
+  for (let si = 0; si < src.series.length; si++) {
+    const s = src.series[si] as SourceSeries;
     await ev.tick();
+    sink.series(s, si);
     const n = s.length;
     const w: MutableWindow = {
       ts: s.ts,
@@ -202,8 +296,6 @@ async function rangeCall(
     let hi = 0;
     let extLo = 0;
     let extHi = 0;
-    const ts: number[] = [];
-    const vs: number[] = [];
     for (let i = 0; i < ev.steps; i++) {
       const t = ev.stepTime(i);
       const ref = (src.at ?? t) - src.offset;
@@ -227,16 +319,11 @@ async function rangeCall(
       for (let k = 0; k < scalarArgs.length; k++)
         scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
       const v = fn(w, scalars, ctx);
-      if (v === undefined) continue;
-      ts.push(t);
-      vs.push(v);
+      if (v !== undefined) sink.value(i, v);
     }
-    if (ts.length === 0) continue;
-    ev.addSamples(ts.length);
-    out.push({ labels: s.labels, ts, vs, dropName: s.dropName || !keep });
   }
   ev.releaseSamples(src.loaded);
-  return ev.settleNames(out);
+  return undefined;
 }
 
 interface MutableWindow extends RangeWindow {

@@ -24,7 +24,7 @@ import { type Annotations, execError, QueryError, type VectorSample } from "../v
 import { Aggregation } from "./aggregate.js";
 import { aggregateColumnar } from "./aggregate-columnar.js";
 import { BinaryOperation, scalarScalar } from "./binop.js";
-import { evalCall } from "./calls.js";
+import { evalCall, foldRangeCallInto } from "./calls.js";
 import { resolveDuration } from "./durations.js";
 import type { LabelKeys } from "./label-keys.js";
 import { exprType } from "./typeof.js";
@@ -393,9 +393,13 @@ export class Evaluator {
         paramAt = (i) => values[i];
       }
     }
+    const grid = { start: this.start, interval: this.interval, steps: this.steps };
+    if (this.steps > 1 && !e.param) {
+      const folded = await foldRangeCallInto(this, e, grid);
+      if (folded) return folded;
+    }
     const input = await this.evalSeries(e.expr);
     if (this.steps > 1 && !e.param) {
-      const grid = { start: this.start, interval: this.interval, steps: this.steps };
       const out = aggregateColumnar(e, input, grid);
       if (out) {
         let points = 0;

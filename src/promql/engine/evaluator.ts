@@ -8,7 +8,7 @@
  * (minus offset) at every step; `@ start()`/`@ end()` use the query's bounds.
  */
 import type { Labels, Matcher, StoredSeries } from "../../storage/index.js";
-import { isStaleNaN, METRIC_NAME } from "../../storage/index.js";
+import { getLabel, isStaleNaN, METRIC_NAME } from "../../storage/index.js";
 import type {
   AggregateExpr,
   AtModifier,
@@ -394,12 +394,12 @@ export class Evaluator {
       }
     }
     const grid = { start: this.start, interval: this.interval, steps: this.steps };
-    if (this.steps > 1 && !e.param) {
+    if (!e.param) {
       const folded = await foldRangeCallInto(this, e, grid);
       if (folded) return folded;
     }
     const input = await this.evalSeries(e.expr);
-    if (this.steps > 1 && !e.param) {
+    if (!e.param) {
       const out = aggregateColumnar(e, input, grid);
       if (out) {
         let points = 0;
@@ -531,15 +531,22 @@ export class Evaluator {
   /** Without delayed name removal, names marked for dropping go right away. */
   settleNames(series: StepSeries[]): StepSeries[] {
     if (this.env.opts.delayedNameRemoval) return series;
-    let changed = false;
+    // Series can only collide once their names are gone if they had different names.
+    let firstName: string | undefined;
+    let severalNames = false;
+    let unnamedKept = false;
     for (const s of series) {
+      if (!s.dropName && getLabel(s.labels, METRIC_NAME) === "") unnamedKept = true;
       if (s.dropName) {
+        const name = getLabel(s.labels, METRIC_NAME);
+        if (firstName === undefined) firstName = name;
+        else if (name !== firstName) severalNames = true;
         s.labels = dropMetricName(s.labels);
         s.dropName = false;
-        changed = true;
       }
     }
-    return changed ? mergeSameLabels(series, this.env.keys) : series;
+    const mayCollide = severalNames || (unnamedKept && firstName !== undefined);
+    return mayCollide ? mergeSameLabels(series, this.env.keys) : series;
   }
 
   settleSamples(samples: VectorSample[]): VectorSample[] {

@@ -10,6 +10,7 @@ export const SAMPLES_PER_CHUNK = 120;
 /** Decode space shared by every series' reads (reads are synchronous). */
 let scratchTs = new Float64Array(1024);
 let scratchVs = new Float64Array(1024);
+let scratchBytes = new Uint8Array(4096);
 
 /** A chunk handed over for a block: bounds and a way to load its bytes. */
 export interface HeadChunk {
@@ -180,10 +181,9 @@ export class MemSeries {
       if (c[i + 1] >= mint && c[i] <= maxt) parts.push(files.read(c[i + 2], c[i + 3]));
     }
     const open = this.open;
-    if (open !== null && open.count > 0 && open.maxTime >= mint && open.minTime <= maxt) {
-      parts.push(open.bytes());
-    }
-    let cap = 0;
+    const readOpen =
+      open !== null && open.count > 0 && open.maxTime >= mint && open.minTime <= maxt;
+    let cap = readOpen ? open.count : 0;
     for (const p of parts) cap += xorChunkCount(p);
     // Decode into shared scratch space and copy out only the samples in
     // range: a 5-minute window reads a few samples of a 120-sample chunk,
@@ -194,6 +194,13 @@ export class MemSeries {
     }
     let n = 0;
     for (const p of parts) n = decodeXorInto(p, mint, maxt, scratchTs, scratchVs, n);
+    if (readOpen) {
+      // The open chunk is decoded from a scratch copy of its bytes, not a fresh one.
+      const size = open.sizeBytes;
+      if (scratchBytes.length < size) scratchBytes = new Uint8Array(size * 2);
+      open.bytesInto(scratchBytes, 0);
+      n = decodeXorInto(scratchBytes.subarray(0, size), mint, maxt, scratchTs, scratchVs, n);
+    }
     const ts = n === 0 ? EMPTY : scratchTs.slice(0, n);
     const vs = n === 0 ? EMPTY : scratchVs.slice(0, n);
     const ooo = this.ooo;

@@ -26,7 +26,8 @@ export class LocalStorage implements Storage {
     return {
       mint,
       maxt,
-      select: (matchers, hints) => q.select(matchers, { limit: hints?.limit }),
+      select: (matchers, hints) =>
+        q.select(matchers, { limit: hints?.limit, sorted: hints?.sorted }),
       labelNames: (matchers) => q.labelNames(matchers),
       labelValues: (name, matchers) => q.labelValues(name, matchers),
       close: () => q.close(),

@@ -15,6 +15,12 @@ export interface SeriesView {
 export interface SelectOptions {
   /** Stop after this many series (0 = no limit). Result is still sorted. */
   limit?: number;
+  /**
+   * Sort the result by labels (default true). PromQL evaluation does not
+   * need storage order (Prometheus's engine selects unsorted too), and
+   * sorting thousands of label sets per query is not free.
+   */
+  sorted?: boolean;
 }
 
 /** Series cut from the head whose block is still being written: kept queryable meanwhile. */
@@ -80,8 +86,14 @@ export class DbQuerier {
     for (const b of this.blocks) parts.push(b.select(matchers, mint, maxt));
     for (const p of this.cuts) parts.push(selectPending(p, matchers, mint, maxt));
     const seen = this.cuts.length;
-    parts.push(this.head.select(matchers, mint, maxt).map((h) => this.withLaterCuts(h, seen)));
-    const merged = mergeSorted(parts.filter((p) => p.length > 0));
+    const sorted = opts.sorted !== false || (opts.limit ?? 0) > 0;
+    parts.push(
+      this.head.select(matchers, mint, maxt, sorted).map((h) => this.withLaterCuts(h, seen)),
+    );
+    const merged = mergeSorted(
+      parts.filter((p) => p.length > 0),
+      sorted,
+    );
     const limit = opts.limit ?? 0;
     return limit > 0 && merged.length > limit ? merged.slice(0, limit) : merged;
   }
@@ -202,7 +214,7 @@ export function decodeChunks(
 }
 
 /** Merges per-source sorted series lists into one sorted list, combining equal label sets. */
-function mergeSorted(parts: SeriesView[][]): SeriesView[] {
+function mergeSorted(parts: SeriesView[][], sorted: boolean): SeriesView[] {
   if (parts.length === 0) return [];
   if (parts.length === 1) return parts[0];
   const byKey = new Map<string, SeriesView[]>();
@@ -219,7 +231,7 @@ function mergeSorted(parts: SeriesView[][]): SeriesView[] {
       }
     }
   }
-  order.sort((a, b) => compareLabels(a.labels, b.labels));
+  if (sorted) order.sort((a, b) => compareLabels(a.labels, b.labels));
   return order.map((first) => {
     const all = byKey.get(labelsKey(first.labels))!;
     if (all.length === 1) return first;

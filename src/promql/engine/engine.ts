@@ -87,16 +87,16 @@ export class Engine {
       select: (sel) => {
         let s = selected.get(sel);
         if (!s) {
-          s = querier ? querier.select(sel.matchers) : [];
+          s = querier ? querier.select(sel.matchers, { sorted: false }) : [];
           selected.set(sel, s);
         }
         return s;
       },
-      selectMatchers: (matchers) => (querier ? querier.select(matchers) : []),
+      selectMatchers: (matchers) => (querier ? querier.select(matchers, { sorted: false }) : []),
       queryStart: start,
       queryEnd: end,
       queryStep: step,
-      deadline: Date.now() + this.options.timeoutMs,
+      deadline: performance.now() + this.options.timeoutMs,
       lastYield: performance.now(),
       keys: new LabelKeys(),
       samples: { current: 0, peak: 0, total: 0 },

@@ -54,6 +54,7 @@ export interface QueryEnv {
   readonly queryEnd: number;
   /** Query step (ms), 0 for instant queries. */
   readonly queryStep: number;
+  /** performance.now() past which the query fails with a timeout. */
   readonly deadline: number;
   /** performance.now() of the last turn given to the event loop. */
   lastYield: number;
@@ -181,10 +182,12 @@ export class Evaluator {
    * never stalls ingestion, scrapes or other requests.
    */
   async tick(): Promise<void> {
-    if (performance.now() - this.env.lastYield < YIELD_EVERY_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.env.lastYield = performance.now();
-    if (Date.now() > this.env.deadline) {
+    const now = performance.now();
+    if (now - this.env.lastYield >= YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.env.lastYield = performance.now();
+    }
+    if (performance.now() > this.env.deadline) {
       throw new QueryError(
         "RD_QUERY_TIMEOUT",
         "timeout",

@@ -247,7 +247,12 @@ export class Head {
   }
 
   /** Series matching all matchers with data in [mint, maxt], sorted by labels. */
-  select(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeriesView[] {
+  select(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    sorted = true,
+  ): HeadSeriesView[] {
     const ids = this.postings.select(matchers);
     const files = this.files;
     const found: HeadSeriesView[] = [];
@@ -257,7 +262,7 @@ export class Head {
         found.push({ labels: s.labels, samples: (a: number, b: number) => s.samples(a, b, files) });
       }
     }
-    found.sort((a, b) => compareLabels(a.labels, b.labels));
+    if (sorted) found.sort((a, b) => compareLabels(a.labels, b.labels));
     return found;
   }
 

@@ -296,17 +296,26 @@ export async function windowValues(
     let hi = 0;
     let extLo = 0;
     let extHi = 0;
-    for (let i = 0; i < ev.steps; i++) {
-      const t = ev.stepTime(i);
-      const ref = (src.at ?? t) - src.offset;
-      const rs = ref - src.range;
-      while (lo < n && (s.ts[lo] as number) <= rs) lo++;
-      while (hi < n && (s.ts[hi] as number) <= ref) hi++;
-      if (src.anchored || src.smoothed) {
+    const sts = s.ts;
+    const at = src.at;
+    const offset = src.offset;
+    const range = src.range;
+    const extended = src.anchored || src.smoothed;
+    const extAfter = src.smoothed ? lookback : 0;
+    const steps = ev.steps;
+    const interval = ev.interval;
+    const nScalars = scalarArgs.length;
+    let t = ev.start - interval;
+    for (let i = 0; i < steps; i++) {
+      t += interval;
+      const ref = (at ?? t) - offset;
+      const rs = ref - range;
+      while (lo < n && (sts[lo] as number) <= rs) lo++;
+      while (hi < n && (sts[hi] as number) <= ref) hi++;
+      if (extended) {
         // Anchored and smoothed windows also see samples up to the lookback delta outside.
-        const extEnd = src.smoothed ? ref + lookback : ref;
-        while (extLo < n && (s.ts[extLo] as number) <= rs - lookback) extLo++;
-        while (extHi < n && (s.ts[extHi] as number) <= extEnd) extHi++;
+        while (extLo < n && (sts[extLo] as number) <= rs - lookback) extLo++;
+        while (extHi < n && (sts[extHi] as number) <= ref + extAfter) extHi++;
         if (extLo >= extHi) continue;
       } else if (lo >= hi) {
         continue;
@@ -316,8 +325,7 @@ export async function windowValues(
       w.rangeStart = rs;
       w.rangeEnd = ref;
       w.evalTime = t;
-      for (let k = 0; k < scalarArgs.length; k++)
-        scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
+      for (let k = 0; k < nScalars; k++) scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
       const v = fn(w, scalars, ctx);
       if (v !== undefined) sink.value(i, v);
     }

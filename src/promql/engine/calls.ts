@@ -28,7 +28,7 @@ import {
 } from "./functions/index.js";
 import { evalInfo } from "./info.js";
 import { exprType } from "./typeof.js";
-import type { FunctionContext, RangeWindow } from "./types.js";
+import type { FunctionContext, RangeFunction, RangeWindow } from "./types.js";
 
 const DATE_FUNCTIONS = new Set([
   "day_of_month",
@@ -166,15 +166,17 @@ async function rangeCall(
 ): Promise<StepSeries[]> {
   const keep = KEEPS_METRIC_NAME.has(e.func);
   const out: StepSeries[] = [];
-  let cur: StepSeries | undefined;
   const src = await windowValues(ev, e, args, matrixIdx, {
-    series(s) {
-      cur = { labels: s.labels, ts: [], vs: [], dropName: s.dropName || !keep };
-      out.push(cur);
-    },
-    value(step, v) {
-      (cur as StepSeries).ts.push(ev.stepTime(step));
-      (cur as StepSeries).vs.push(v);
+    series(s, values, has, count) {
+      const ts: number[] = new Array(count);
+      const vs: number[] = new Array(count);
+      let k = 0;
+      for (let i = 0; i < has.length; i++) {
+        if (has[i] === 0) continue;
+        ts[k] = ev.stepTime(i);
+        vs[k++] = values[i] as number;
+      }
+      out.push({ labels: s.labels, ts, vs, dropName: s.dropName || !keep });
     },
   });
   if (src === "absent") {
@@ -183,7 +185,7 @@ async function rangeCall(
     ev.releaseSamples(source.loaded);
     return absentOverTime(ev, source, arg);
   }
-  const nonEmpty = out.filter((s) => s.ts.length > 0);
+  const nonEmpty = out;
   let points = 0;
   for (const s of nonEmpty) points += s.ts.length;
   ev.addSamples(points);
@@ -217,14 +219,11 @@ export async function foldRangeCallInto(
   );
   if (!table) return undefined;
   const index = new Map<Labels, number>();
-  stored.forEach((s, i) => index.set(s.labels, i));
-  let current = 0;
+  for (const [i, s] of stored.entries()) index.set(s.labels, i);
   await windowValues(ev, inner, args, matrixIdx, {
-    series(s) {
-      current = index.get(s.labels) as number;
-    },
-    value(step, v) {
-      table.add(current, step, v);
+    series(s, values, has) {
+      const row = index.get(s.labels) as number;
+      for (let i = 0; i < has.length; i++) if (has[i] !== 0) table.add(row, i, values[i] as number);
     },
   });
   const out = table.result();
@@ -234,10 +233,105 @@ export async function foldRangeCallInto(
   return out;
 }
 
-/** Where windowValues delivers: each source series, then its values step by step. */
+/**
+ * Where windowValues delivers: each source series with at least one value,
+ * its values per step (`has[i]` says whether step i has one; both arrays are
+ * reused for the next series).
+ */
 export interface WindowSink {
-  series(s: SourceSeries, index: number): void;
-  value(step: number, v: number): void;
+  series(s: SourceSeries, values: Float64Array, has: Uint8Array, count: number): void;
+}
+
+/** Everything the window loop needs, fixed for one call. */
+interface WindowJob {
+  readonly fn: RangeFunction;
+  readonly ctx: FunctionContext;
+  readonly scalarArgs: readonly Float64Array[];
+  readonly scalars: number[];
+  readonly at: number | undefined;
+  readonly offset: number;
+  readonly range: number;
+  readonly anchored: boolean;
+  readonly smoothed: boolean;
+  readonly lookback: number;
+  readonly start: number;
+  readonly interval: number;
+  readonly steps: number;
+  readonly values: Float64Array;
+  readonly has: Uint8Array;
+}
+
+/**
+ * The range function over every step's window of one series, with two
+ * pointers sliding over its samples. Kept apart from the async caller so
+ * that V8 optimises this loop on its own. Returns how many steps have a value.
+ */
+function windowsOf(s: SourceSeries, job: WindowJob): number {
+  const {
+    fn,
+    ctx,
+    scalarArgs,
+    scalars,
+    at,
+    offset,
+    range,
+    lookback,
+    steps,
+    interval,
+    values,
+    has,
+  } = job;
+  const n = s.length;
+  const sts = s.ts;
+  const extended = job.anchored || job.smoothed;
+  const extAfter = job.smoothed ? lookback : 0;
+  const w: MutableWindow = {
+    ts: sts,
+    vs: s.vs,
+    first: 0,
+    end: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    evalTime: 0,
+    anchored: job.anchored,
+    smoothed: job.smoothed,
+    metricName: getLabel(s.labels, METRIC_NAME),
+  };
+  const nScalars = scalarArgs.length;
+  let lo = 0;
+  let hi = 0;
+  let extLo = 0;
+  let extHi = 0;
+  let count = 0;
+  let t = job.start - interval;
+  for (let i = 0; i < steps; i++) {
+    t += interval;
+    has[i] = 0;
+    const ref = (at ?? t) - offset;
+    const rs = ref - range;
+    while (lo < n && (sts[lo] as number) <= rs) lo++;
+    while (hi < n && (sts[hi] as number) <= ref) hi++;
+    if (extended) {
+      // Anchored and smoothed windows also see samples up to the lookback delta outside.
+      while (extLo < n && (sts[extLo] as number) <= rs - lookback) extLo++;
+      while (extHi < n && (sts[extHi] as number) <= ref + extAfter) extHi++;
+      if (extLo >= extHi) continue;
+    } else if (lo >= hi) {
+      continue;
+    }
+    w.first = lo;
+    w.end = hi;
+    w.rangeStart = rs;
+    w.rangeEnd = ref;
+    w.evalTime = t;
+    for (let k = 0; k < nScalars; k++) scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
+    const v = fn(w, scalars, ctx);
+    if (v === undefined) continue;
+    values[i] = v;
+    has[i] = 1;
+    count++;
+  }
+  return count;
 }
 
 /**
@@ -274,61 +368,28 @@ export async function windowValues(
   const ctx = functionContext(ev, e, arg);
   const fn = RANGE_FUNCTIONS.get(e.func);
   if (!fn) throw execError(`function "${e.func}" is not supported over range vectors`);
-  const scalars: number[] = new Array(scalarArgs.length);
+  const job: WindowJob = {
+    fn,
+    ctx,
+    scalarArgs,
+    scalars: new Array(scalarArgs.length),
+    at: src.at,
+    offset: src.offset,
+    range: src.range,
+    anchored: src.anchored,
+    smoothed: src.smoothed,
+    lookback,
+    start: ev.start,
+    interval: ev.interval,
+    steps: ev.steps,
+    values: new Float64Array(ev.steps),
+    has: new Uint8Array(ev.steps),
+  };
   for (let si = 0; si < src.series.length; si++) {
     const s = src.series[si] as SourceSeries;
     await ev.tick();
-    sink.series(s, si);
-    const n = s.length;
-    const w: MutableWindow = {
-      ts: s.ts,
-      vs: s.vs,
-      first: 0,
-      end: 0,
-      rangeStart: 0,
-      rangeEnd: 0,
-      evalTime: 0,
-      anchored: src.anchored,
-      smoothed: src.smoothed,
-      metricName: getLabel(s.labels, METRIC_NAME),
-    };
-    let lo = 0;
-    let hi = 0;
-    let extLo = 0;
-    let extHi = 0;
-    const sts = s.ts;
-    const at = src.at;
-    const offset = src.offset;
-    const range = src.range;
-    const extended = src.anchored || src.smoothed;
-    const extAfter = src.smoothed ? lookback : 0;
-    const steps = ev.steps;
-    const interval = ev.interval;
-    const nScalars = scalarArgs.length;
-    let t = ev.start - interval;
-    for (let i = 0; i < steps; i++) {
-      t += interval;
-      const ref = (at ?? t) - offset;
-      const rs = ref - range;
-      while (lo < n && (sts[lo] as number) <= rs) lo++;
-      while (hi < n && (sts[hi] as number) <= ref) hi++;
-      if (extended) {
-        // Anchored and smoothed windows also see samples up to the lookback delta outside.
-        while (extLo < n && (sts[extLo] as number) <= rs - lookback) extLo++;
-        while (extHi < n && (sts[extHi] as number) <= ref + extAfter) extHi++;
-        if (extLo >= extHi) continue;
-      } else if (lo >= hi) {
-        continue;
-      }
-      w.first = lo;
-      w.end = hi;
-      w.rangeStart = rs;
-      w.rangeEnd = ref;
-      w.evalTime = t;
-      for (let k = 0; k < nScalars; k++) scalars[k] = (scalarArgs[k] as Float64Array)[i] as number;
-      const v = fn(w, scalars, ctx);
-      if (v !== undefined) sink.value(i, v);
-    }
+    const count = windowsOf(s, job);
+    if (count > 0) sink.series(s, job.values, job.has, count);
   }
   ev.releaseSamples(src.loaded);
   return undefined;

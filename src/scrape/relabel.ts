@@ -10,14 +10,9 @@
  */
 import { createHash } from "node:crypto";
 import { ReddotError } from "../lib/errors.js";
+import { expandTemplate, parseTemplate, type Template, templateHasRefs } from "../lib/go-expand.js";
 import { compileRe2 } from "../lib/re2.js";
 import type { Label, Labels } from "../storage/index.js";
-import {
-  expandTemplate,
-  parseTemplate,
-  type Template,
-  templateHasRefs,
-} from "./expand-template.js";
 import type { RelabelConfig } from "./types.js";
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

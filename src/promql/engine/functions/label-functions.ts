@@ -4,11 +4,12 @@
  * longer drops it); other writes keep the input's pending name drop.
  * Duplicate label sets are the evaluator's to detect, as for every function.
  */
+
+import { expandTemplate, parseTemplate } from "../../../lib/go-expand.js";
 import { compileRe2 } from "../../../lib/re2.js";
 import { getLabel, METRIC_NAME } from "../../../storage/index.js";
 import { execError, type VectorSample } from "../../values.js";
 import type { VectorFunction } from "../types.js";
-import { expandTemplate } from "./expand-template.js";
 import { withLabel } from "./label-set.js";
 
 /**
@@ -62,7 +63,7 @@ export const labelReplace: VectorFunction = (args) => {
       out.push(s.t === args.t ? s : { ...s, t: args.t });
       continue;
     }
-    out.push(relabeled(s, dst, expandTemplate(replacement, m), args.t));
+    out.push(relabeled(s, dst, expandTemplate(parseTemplate(replacement), m), args.t));
   }
   return out;
 };

@@ -17,7 +17,6 @@ import { ChunkReader } from "./chunk-reader.js";
 import { mergeRuns, runsAreSorted } from "./merge.js";
 import { type BlockMeta, META_FILE, readMeta } from "./meta.js";
 
-
 /** Decode space shared by every block read (reads are synchronous). */
 let scratchTs = new Float64Array(1024);
 let scratchVs = new Float64Array(1024);

@@ -27,6 +27,7 @@ import { BinaryOperation, scalarScalar } from "./binop.js";
 import { evalCall, foldRangeCallInto } from "./calls.js";
 import { resolveDuration } from "./durations.js";
 import type { LabelKeys } from "./label-keys.js";
+import { withoutMetadataLabels } from "./signature.js";
 import { exprType } from "./typeof.js";
 import type { EngineOptions } from "./types.js";
 
@@ -591,18 +592,8 @@ function matrix(series: StepSeries[]): Evaluated {
   return { kind: "matrix", series };
 }
 
-/**
- * Labels without the metric name and the other metadata labels Prometheus
- * drops with it (`__type__`, `__unit__`).
- */
-export function dropMetricName(labels: Labels): Labels {
-  if (!labels.some((l) => isMetadataLabel(l.name))) return labels;
-  return labels.filter((l) => !isMetadataLabel(l.name));
-}
-
-function isMetadataLabel(name: string): boolean {
-  return name === METRIC_NAME || name === "__type__" || name === "__unit__";
-}
+/** Labels without the metric name and the metadata labels dropped with it (`__type__`, `__unit__`). */
+export const dropMetricName = withoutMetadataLabels;
 
 function checkNoDuplicates(samples: readonly VectorSample[], keys: LabelKeys): void {
   if (samples.length < 2) return;

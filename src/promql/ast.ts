@@ -119,6 +119,24 @@ export type AggregateOp =
   | "limitk"
   | "limit_ratio";
 
+/** Every aggregation operator, in Prometheus's order. */
+export const AGGREGATE_OPS: readonly AggregateOp[] = [
+  "sum",
+  "avg",
+  "count",
+  "min",
+  "max",
+  "group",
+  "stddev",
+  "stdvar",
+  "topk",
+  "bottomk",
+  "count_values",
+  "quantile",
+  "limitk",
+  "limit_ratio",
+];
+
 export interface AggregateExpr {
   readonly type: "AggregateExpr";
   readonly op: AggregateOp;

@@ -23,6 +23,7 @@ import type {
   UnaryExpr,
   VectorMatching,
 } from "../ast.js";
+import { AGGREGATE_OPS as AST_AGGREGATE_OPS } from "../ast.js";
 import { FUNCTIONS } from "../functions.js";
 import { buildDuration } from "./build-duration.js";
 import {
@@ -110,22 +111,7 @@ function atOf(ctx: BuildContext, node: SyntaxNode): { kind: "start" | "end" } | 
   return { ts: numberLiteral(ctx, lit).value };
 }
 
-const AGGREGATE_OPS = new Set<string>([
-  "sum",
-  "avg",
-  "count",
-  "min",
-  "max",
-  "group",
-  "stddev",
-  "stdvar",
-  "topk",
-  "bottomk",
-  "count_values",
-  "quantile",
-  "limitk",
-  "limit_ratio",
-]);
+const AGGREGATE_OPS = new Set<string>(AST_AGGREGATE_OPS);
 const WITH_PARAM = new Set([
   "topk",
   "bottomk",

@@ -5,7 +5,9 @@
  * the two mistakes its grammar names itself: unknown functions and trailing
  * commas in calls.
  */
+
 import type { PosRange } from "../ast.js";
+import { AGGREGATE_OPS as AST_AGGREGATE_OPS } from "../ast.js";
 import { goQuote } from "./go-format.js";
 
 export interface SyntaxProblem {
@@ -13,22 +15,7 @@ export interface SyntaxProblem {
   readonly message: string;
 }
 
-const AGGREGATORS = new Set([
-  "sum",
-  "avg",
-  "count",
-  "min",
-  "max",
-  "group",
-  "stddev",
-  "stdvar",
-  "topk",
-  "bottomk",
-  "count_values",
-  "quantile",
-  "limitk",
-  "limit_ratio",
-]);
+const AGGREGATORS = new Set<string>(AST_AGGREGATE_OPS);
 const WORD_OPERATORS = new Set(["and", "or", "unless", "atan2"]);
 const KEYWORDS = new Set([
   "offset",

@@ -12,11 +12,11 @@
  * an output group is marked `dropName` when any of its inputs is.
  */
 import type { AggregateExpr, Expr, PosRange } from "../ast.js";
+import { formatGoG, goQuote } from "../go-format.js";
 import { type Annotations, execError, type VectorSample } from "../values.js";
 import { CountValuesAggregator } from "./aggregate-count-values.js";
 import { SelectingAggregator } from "./aggregate-k.js";
 import { SimpleAggregator } from "./aggregate-simple.js";
-import { formatGoG, goQuote } from "./functions/go-format.js";
 import { LabelProjection } from "./signature.js";
 
 /** What an aggregation needs from the evaluator. */

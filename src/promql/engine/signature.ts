@@ -13,7 +13,7 @@
  * WeakMap lookup per sample.
  */
 import { type Label, type Labels, METRIC_NAME } from "../../storage/index.js";
-import { goQuote } from "./functions/go-format.js";
+import { goQuote } from "../go-format.js";
 
 /** Labels that describe a metric's schema; arithmetic drops them all (Prometheus schema.IsMetadataLabel). */
 const METADATA_LABELS: ReadonlySet<string> = new Set([METRIC_NAME, "__type__", "__unit__"]);

@@ -6,8 +6,8 @@
  */
 import type { SyntaxNode } from "@lezer/common";
 import type { DurationExpr, PosRange } from "../ast.js";
+import { goRound } from "../go-format.js";
 import { type BuildContext, fail, kids, span, textOf } from "./context.js";
-import { goRound } from "./go-format.js";
 import { LiteralError, parseDurationMs, parseNumber } from "./literals.js";
 
 /** Prometheus keeps durations in int64 nanoseconds; a literal beyond that (in seconds) is refused. */

@@ -6,8 +6,8 @@ import type { SyntaxNode } from "@lezer/common";
 import { compileRe2 } from "../../lib/re2.js";
 import { type Matcher, type MatchType, METRIC_NAME, newMatcher } from "../../storage/index.js";
 import type { PosRange, StringLiteral, VectorSelector } from "../ast.js";
+import { goQuote } from "../go-format.js";
 import { type BuildContext, fail, kids, span, textOf } from "./context.js";
-import { goQuote } from "./go-format.js";
 import { LiteralError, unquoteString } from "./literals.js";
 
 const MATCH_OPS: Readonly<Record<string, MatchType>> = {

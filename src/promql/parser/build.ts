@@ -25,6 +25,7 @@ import type {
 } from "../ast.js";
 import { AGGREGATE_OPS as AST_AGGREGATE_OPS } from "../ast.js";
 import { FUNCTIONS } from "../functions.js";
+import { goQuote } from "../go-format.js";
 import { buildDuration } from "./build-duration.js";
 import {
   bracketRange,
@@ -33,7 +34,6 @@ import {
   buildVectorSelector,
 } from "./build-selector.js";
 import { type BuildContext, fail, isExprNode, kids, span, textOf } from "./context.js";
-import { goQuote } from "./go-format.js";
 import { LiteralError, parseDurationMs, parseNumber } from "./literals.js";
 import {
   applyAnchored,

@@ -15,8 +15,8 @@ import type {
   VectorSelector,
 } from "../ast.js";
 import { FUNCTIONS } from "../functions.js";
+import { goQuote } from "../go-format.js";
 import { type BuildContext, fail, mutable } from "./context.js";
-import { goQuote } from "./go-format.js";
 import { documentedType, exprType } from "./types.js";
 
 const PARAM_SCALAR = new Set(["topk", "bottomk", "quantile", "limitk", "limit_ratio"]);

@@ -5,7 +5,7 @@
  * tolerant and its tokens are looser (it accepts an unterminated string, for
  * one), so these errors would otherwise come out vague or not at all.
  */
-import { goQuoteRune, goUnicodeName } from "./go-format.js";
+import { goQuoteRune, goUnicodeName } from "../go-format.js";
 
 /** A lexical error: where the offending token starts and Prometheus's message. */
 export interface LexicalError {

@@ -13,8 +13,8 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from "../ast.js";
+import { goRound } from "../go-format.js";
 import { type BuildContext, fail } from "./context.js";
-import { goRound } from "./go-format.js";
 
 /**
  * Applies a postfix to the operand it binds to in Prometheus's grammar: the

@@ -16,7 +16,7 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from "../ast.js";
-import { formatFloatF, formatFloatV, goQuote } from "./go-format.js";
+import { formatFloatF, formatFloatV, goQuote } from "../go-format.js";
 
 /** The canonical text of an expression. */
 export function exprToString(e: Expr): string {

@@ -8,7 +8,7 @@
 
 import type { PosRange } from "../ast.js";
 import { AGGREGATE_OPS as AST_AGGREGATE_OPS } from "../ast.js";
-import { goQuote } from "./go-format.js";
+import { goQuote } from "../go-format.js";
 
 export interface SyntaxProblem {
   readonly pos: PosRange;

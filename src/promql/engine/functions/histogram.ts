@@ -8,10 +8,10 @@
 import type { Labels } from "../../../storage/index.js";
 import { getLabel, labelsKey, METRIC_NAME } from "../../../storage/index.js";
 import type { PosRange } from "../../ast.js";
+import { formatGoG, formatOpenMetricsFloat, goQuote } from "../../go-format.js";
 import type { VectorSample } from "../../values.js";
 import type { FunctionContext, VectorFunction } from "../types.js";
 import { type Bucket, bucketFraction, bucketQuantile } from "./classic-buckets.js";
-import { formatGoG, formatOpenMetricsFloat, goQuote } from "./go-format.js";
 import { withLabel, withoutLabel } from "./label-set.js";
 import { noteMonotonicityFix } from "./monotonicity-info.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { labelsFromRecord } from "../../../storage/index.js";
+import { formatGoG, formatOpenMetricsFloat, goQuote } from "../../go-format.js";
 import type { VectorSample } from "../../values.js";
-import { formatGoG, formatOpenMetricsFloat, goQuote } from "./go-format.js";
 import { labelJoin, labelReplace } from "./label-functions.js";
 import { naturalLess, sortByLabel, sortByLabelDesc } from "./sort-by-label.js";
 import { contextFor } from "./test-window.js";

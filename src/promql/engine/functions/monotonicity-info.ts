@@ -7,9 +7,9 @@
  * histogramQuantileForcedMonotonicityErr). The first occurrence's position stays.
  */
 import type { PosRange } from "../../ast.js";
+import { formatGoG, goQuote } from "../../go-format.js";
 import type { Annotations } from "../../values.js";
 import type { MonotonicityFix } from "./classic-buckets.js";
-import { formatGoG, goQuote } from "./go-format.js";
 
 const BASE_TEXT =
   "input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)";

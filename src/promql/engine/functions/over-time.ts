@@ -4,9 +4,10 @@
  * direct mean that falls back to an incremental mean on overflow, Welford's
  * variance, NaN rules of min/max. All return undefined for an empty window.
  */
+
+import { formatGoG } from "../../go-format.js";
 import { type KahanAcc, kahanInc, kahanTotal, quantileOf } from "../math.js";
 import type { FunctionContext, RangeFunction, RangeWindow } from "../types.js";
-import { formatGoG } from "./go-format.js";
 
 export const sumOverTime: RangeFunction = (w) => {
   if (w.end <= w.first) return undefined;

@@ -4,8 +4,9 @@
  * instantValue). Start timestamps (created timestamps) are not stored, so the
  * rules that use them never apply.
  */
+
+import { goQuote } from "../../go-format.js";
 import type { FunctionContext, RangeFunction, RangeWindow } from "../types.js";
-import { goQuote } from "./go-format.js";
 import { extendedBounds, rangeSeconds } from "./window.js";
 
 /**

@@ -6,6 +6,7 @@
  * Fast path: results can hold 10k series × 11k points, so JSON is built as
  * strings, batch by batch, instead of a graph of objects for JSON.stringify.
  */
+import { formatFloatF } from "../promql/index.js";
 import type { Labels } from "../storage/index.js";
 
 /** A sample value as Prometheus' vector/matrix codec writes it (jsonutil.MarshalFloat), unquoted. */
@@ -24,22 +25,7 @@ export function formatSampleValue(v: number): string {
 }
 
 /** A scalar's value as Prometheus writes it: Go's FormatFloat(v, 'f', -1, 64), never an exponent. */
-export function formatScalarValue(v: number): string {
-  if (Number.isNaN(v)) return "NaN";
-  if (v === Number.POSITIVE_INFINITY) return "+Inf";
-  if (v === Number.NEGATIVE_INFINITY) return "-Inf";
-  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  const sign = v < 0 ? "-" : "";
-  const s = String(Math.abs(v));
-  const e = s.indexOf("e");
-  if (e < 0) return sign + s;
-  const digits = s.slice(0, e).replace(".", "");
-  // Position of the decimal point within `digits`, from the exponent.
-  const point = 1 + Number(s.slice(e + 1));
-  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
-  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
-  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
+export const formatScalarValue = formatFloatF;
 
 /** A vector/matrix timestamp (jsonutil.MarshalTimestamp): seconds, then `.` and three ms digits when not whole. */
 export function formatTimestamp(ms: number): string {

@@ -3,6 +3,7 @@
 export type { Expr, ValueType } from "./ast.js";
 export { Engine } from "./engine/engine.js";
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from "./engine/types.js";
+export { formatFloatF } from "./go-format.js";
 export {
   exprToString,
   exprType,

@@ -5,7 +5,7 @@
  * or the evaluator (absent, timestamp, scalar, vector, time, sort) are here.
  */
 import type { Labels } from "../../storage/index.js";
-import { getLabel, isStaleNaN, labelsFromPairs, METRIC_NAME } from "../../storage/index.js";
+import { getLabel, labelsFromPairs, METRIC_NAME } from "../../storage/index.js";
 import type {
   AggregateExpr,
   Call,
@@ -469,34 +469,7 @@ async function timestamp(ev: Evaluator, arg: Expr): Promise<StepSeries[]> {
       })),
     );
   }
-  const offset = ev.duration(arg.offset, true);
-  const at = ev.atTime(arg.at);
-  const lookback = ev.env.opts.lookbackDelta;
-  const firstRef = (at ?? ev.start) - offset;
-  const lastRef = (at ?? ev.stepTime(ev.steps - 1)) - offset;
-  const out: StepSeries[] = [];
-  for (const s of ev.env.select(arg)) {
-    const buf = s.samples(firstRef - lookback + 1, lastRef);
-    if (buf.length === 0) continue;
-    const ts: number[] = [];
-    const vs: number[] = [];
-    let j = -1;
-    for (let i = 0; i < ev.steps; i++) {
-      const t = ev.stepTime(i);
-      const ref = (at ?? t) - offset;
-      while (j + 1 < buf.length && (buf.ts[j + 1] as number) <= ref) j++;
-      if (j < 0 || (buf.ts[j] as number) <= ref - lookback) continue;
-      const sampleT = buf.ts[j] as number;
-      const v = buf.vs[j] as number;
-      if (isStaleNaN(v)) continue;
-      ts.push(t);
-      vs.push(sampleT / 1000);
-    }
-    if (ts.length > 0) {
-      ev.addSamples(ts.length);
-      out.push({ labels: s.labels, ts, vs, dropName: true });
-    }
-  }
+  const out = await ev.vectorSelector(arg, true);
   return ev.settleNames(out);
 }
 

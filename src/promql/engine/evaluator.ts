@@ -213,7 +213,12 @@ export class Evaluator {
 
   // --- selectors -----------------------------------------------------------
 
-  private async vectorSelector(e: VectorSelector): Promise<StepSeries[]> {
+  /**
+   * An instant selector over the steps: per series, the latest sample within
+   * the lookback delta at each step (its value, or with `timestamps` its time
+   * in seconds, for timestamp()).
+   */
+  async vectorSelector(e: VectorSelector, timestamps = false): Promise<StepSeries[]> {
     const offset = this.duration(e.offset, true);
     const at = this.atTime(e.at);
     const lookback = this.env.opts.lookbackDelta;
@@ -227,7 +232,7 @@ export class Evaluator {
       if (buf.length === 0) continue;
       const ts: number[] = [];
       const vs: number[] = [];
-      if (e.smoothed) {
+      if (e.smoothed && !timestamps) {
         smoothedPoints(this, buf.ts, buf.vs, buf.length, at, offset, lookback, ts, vs);
       } else {
         let j = -1;
@@ -239,12 +244,12 @@ export class Evaluator {
           const v = buf.vs[j] as number;
           if (isStaleNaN(v)) continue;
           ts.push(t);
-          vs.push(v);
+          vs.push(timestamps ? (buf.ts[j] as number) / 1000 : v);
         }
       }
       if (ts.length === 0) continue;
       this.addSamples(ts.length);
-      out.push({ labels: s.labels, ts, vs, dropName: false });
+      out.push({ labels: s.labels, ts, vs, dropName: timestamps });
     }
     return out;
   }

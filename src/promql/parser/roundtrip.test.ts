@@ -5,12 +5,13 @@
  * promqltest runner re-parses what the printer writes.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Expr } from "../ast.js";
+import { upstreamTestdataDir } from "../promqltest/testdata-dir.js";
 import { exprToString, parseExpr, prettyPrint } from "./index.js";
 
-const TESTDATA = resolve(import.meta.dirname, "../../../../shared/promql/testdata");
+const TESTDATA = upstreamTestdataDir() ?? "../shared/promql/testdata (not found)";
 
 const EVAL_INSTANT = /^eval(?:_\w+)?\s+instant\s+at\s+\S+\s+(.+)$/;
 const EVAL_RANGE = /^eval(?:_\w+)?\s+range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+\s+(.+)$/;

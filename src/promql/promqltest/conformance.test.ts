@@ -1,17 +1,16 @@
 /**
- * Prometheus's PromQL conformance scripts (/work/shared/promql/testdata,
+ * Prometheus's PromQL conformance scripts (../shared/promql/testdata,
  * version 3.14.0), run against reddot's engine and embedded store. Every file
  * must pass with zero failures; evals that need native histograms are skipped
  * and counted.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type FileReport, runScriptFile } from "./runner.js";
+import { upstreamTestdataDir } from "./testdata-dir.js";
 
-// import.meta.dirname is src/promql/promqltest of the repo; the scripts sit beside the repo.
-const REPO = resolve(import.meta.dirname, "../../..");
-const TESTDATA = resolve(REPO, "../shared/promql/testdata");
+const TESTDATA = upstreamTestdataDir() ?? "../shared/promql/testdata (not found)";
 const files = existsSync(TESTDATA)
   ? readdirSync(TESTDATA)
       .filter((f) => f.endsWith(".test"))

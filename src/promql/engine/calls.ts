@@ -387,7 +387,7 @@ export async function windowValues(
   };
   for (let si = 0; si < src.series.length; si++) {
     const s = src.series[si] as SourceSeries;
-    await ev.tick();
+    if (ev.tickDue(si)) await ev.tick();
     const count = windowsOf(s, job);
     if (count > 0) sink.series(s, job.values, job.has, count);
   }

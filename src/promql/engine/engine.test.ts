@@ -61,6 +61,14 @@ describe("Engine", () => {
     expect(err.status).toBe(422);
   });
 
+  it("refuses a subquery with more steps than max_samples before building them", async () => {
+    const err = await new Engine()
+      .instantQuery(store.storage, "sum_over_time(vector(1)[1000d:1s])", 1000 * 86_400_000)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(QueryError);
+    expect(err.status).toBe(422);
+  });
+
   it("answers a range query of a scalar as one series without labels", async () => {
     const r = await new Engine().rangeQuery(store.storage, "1 + 1", 0, 60_000, 30_000);
     expect(r.value).toEqual({

@@ -153,6 +153,9 @@ export class Evaluator {
   }
 
   constantSeries(v: number): StepSeries {
+    // Counted before allocating: `vector(1)[1000d:1s]` would otherwise build
+    // 86 M-point arrays before any limit is checked.
+    this.addSamples(this.steps);
     const ts: number[] = new Array(this.steps);
     const vs: number[] = new Array(this.steps);
     for (let i = 0; i < this.steps; i++) {
@@ -175,6 +178,15 @@ export class Evaluator {
     if (!at) return undefined;
     if (at.kind === "time") return at.ms;
     return at.kind === "start" ? this.env.queryStart : this.env.queryEnd;
+  }
+
+  /**
+   * Whether the i-th series of a loop should call tick(): every series when
+   * each is long (many steps), every 16th when each is a few samples, so
+   * instant queries over 10k series do not pay 10k awaits.
+   */
+  tickDue(i: number): boolean {
+    return this.steps > 64 || (i & 15) === 0;
   }
 
   /**
@@ -225,8 +237,9 @@ export class Evaluator {
     const firstRef = (at ?? this.start) - offset;
     const lastRef = (at ?? this.stepTime(this.steps - 1)) - offset;
     const out: StepSeries[] = [];
+    let k = 0;
     for (const s of this.env.select(e)) {
-      await this.tick();
+      if (this.tickDue(k++)) await this.tick();
       const extra = e.smoothed ? lookback : 0;
       const buf = s.samples(firstRef - lookback + 1, lastRef + extra);
       if (buf.length === 0) continue;
@@ -292,8 +305,9 @@ export class Evaluator {
     const firstRef = (at ?? this.start) - offset;
     const lastRef = (at ?? this.stepTime(this.steps - 1)) - offset;
     const series: SourceSeries[] = [];
+    let k = 0;
     for (const s of this.env.select(vs)) {
-      await this.tick();
+      if (this.tickDue(k++)) await this.tick();
       const buf = s.samples(firstRef - range - before + 1, lastRef + after);
       if (buf.length === 0) continue;
       let stale = 0;

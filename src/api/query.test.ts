@@ -321,3 +321,20 @@ describe("/api/v1/format_query", () => {
     expect(r.json().error).toMatch(/^invalid parameter "query": 1:\d+: parse error: /);
   });
 });
+
+describe("/api/v1/query_exemplars", () => {
+  it("answers an empty list for a valid query (no exemplars are stored)", async () => {
+    const { status, body } = await query(
+      { query: "http_requests_total", start: String(T0S), end: String(T0S + 600) },
+      "/api/v1/query_exemplars",
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: "success", data: [] });
+  });
+
+  it("refuses a query that does not parse, as /api/v1/query does", async () => {
+    const { status, body } = await query({ query: "rate(" }, "/api/v1/query_exemplars");
+    expect(status).toBe(400);
+    expect(body.errorType).toBe("bad_data");
+  });
+});

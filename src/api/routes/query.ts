@@ -84,6 +84,24 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
   };
   app.get("/api/v1/format_query", format);
   app.post("/api/v1/format_query", format);
+
+  // reddot stores no exemplars yet; the query is still checked so that a bad
+  // one fails as in Prometheus, and Grafana's exemplar toggle gets an empty answer.
+  const exemplars = async (req: FastifyRequest) => {
+    const p = collectParams(req.query, req.body);
+    const query = queryParam(p);
+    const start = parseTimeParam(p, "start", Number.NEGATIVE_INFINITY);
+    const end = parseTimeParam(p, "end", Number.POSITIVE_INFINITY);
+    if (end < start) throw badParam("end", "end timestamp must not be before start time");
+    try {
+      parseExpr(query, { experimental: deps.engine().options.experimental });
+    } catch (e) {
+      throw mapQueryError(e);
+    }
+    return { status: "success", data: [] };
+  };
+  app.get("/api/v1/query_exemplars", exemplars);
+  app.post("/api/v1/query_exemplars", exemplars);
 }
 
 /** `step`: required, a duration or float seconds, positive. */

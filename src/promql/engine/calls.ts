@@ -259,6 +259,7 @@ interface WindowJob {
   readonly steps: number;
   readonly values: Float64Array;
   readonly has: Uint8Array;
+  readonly window: MutableWindow;
 }
 
 /**
@@ -285,18 +286,11 @@ function windowsOf(s: SourceSeries, job: WindowJob): number {
   const sts = s.ts;
   const extended = job.anchored || job.smoothed;
   const extAfter = job.smoothed ? lookback : 0;
-  const w: MutableWindow = {
-    ts: sts,
-    vs: s.vs,
-    first: 0,
-    end: 0,
-    rangeStart: 0,
-    rangeEnd: 0,
-    evalTime: 0,
-    anchored: job.anchored,
-    smoothed: job.smoothed,
-    metricName: getLabel(s.labels, METRIC_NAME),
-  };
+  // One window object per call, refilled per series.
+  const w = job.window;
+  w.ts = sts;
+  w.vs = s.vs;
+  w.metricName = getLabel(s.labels, METRIC_NAME);
   const nScalars = scalarArgs.length;
   let lo = 0;
   let hi = 0;
@@ -384,6 +378,18 @@ export async function windowValues(
     steps: ev.steps,
     values: new Float64Array(ev.steps),
     has: new Uint8Array(ev.steps),
+    window: {
+      ts: EMPTY_ARRAY,
+      vs: EMPTY_ARRAY,
+      first: 0,
+      end: 0,
+      rangeStart: 0,
+      rangeEnd: 0,
+      evalTime: 0,
+      anchored: src.anchored,
+      smoothed: src.smoothed,
+      metricName: "",
+    },
   };
   for (let si = 0; si < src.series.length; si++) {
     const s = src.series[si] as SourceSeries;
@@ -395,7 +401,12 @@ export async function windowValues(
   return undefined;
 }
 
+const EMPTY_ARRAY = new Float64Array(0);
+
 interface MutableWindow extends RangeWindow {
+  ts: ArrayLike<number>;
+  vs: ArrayLike<number>;
+  metricName: string;
   first: number;
   end: number;
   rangeStart: number;

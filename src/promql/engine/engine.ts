@@ -168,7 +168,7 @@ function shape(
         s.dropName = false;
       }
     }
-    out = mergeSameLabels(out, env.keys);
+    out = mergeSameLabels(out);
   }
   out.sort((a, b) => compareLabels(a.labels, b.labels));
   return { type: "matrix", series: out.map((s) => ({ labels: s.labels, ts: s.ts, vs: s.vs })) };

@@ -8,7 +8,7 @@
  * (minus offset) at every step; `@ start()`/`@ end()` use the query's bounds.
  */
 import type { Labels, Matcher, StoredSeries } from "../../storage/index.js";
-import { getLabel, isStaleNaN, METRIC_NAME } from "../../storage/index.js";
+import { getLabel, isStaleNaN, labelsEqual, METRIC_NAME } from "../../storage/index.js";
 import type {
   AggregateExpr,
   AtModifier,
@@ -569,7 +569,7 @@ export class Evaluator {
       }
     }
     const mayCollide = severalNames || (unnamedKept && firstName !== undefined);
-    return mayCollide ? mergeSameLabels(series, this.env.keys) : series;
+    return mayCollide ? mergeSameLabels(series) : series;
   }
 
   settleSamples(samples: VectorSample[]): VectorSample[] {
@@ -629,15 +629,19 @@ function checkNoDuplicates(samples: readonly VectorSample[], keys: LabelKeys): v
  * long as they never have a point at the same step (Prometheus's
  * mergeSeriesWithSameLabelset).
  */
-export function mergeSameLabels(series: StepSeries[], keys: LabelKeys): StepSeries[] {
+export function mergeSameLabels(series: StepSeries[]): StepSeries[] {
   if (series.length < 2) return series;
-  const byKey = new Map<string, StepSeries>();
+  // Buckets by a numeric hash, compared label by label: no key strings for
+  // 10k series when the usual answer is "nothing collides".
+  const byHash = new Map<number, StepSeries[]>();
   const out: StepSeries[] = [];
   for (const s of series) {
-    const k = keys.of(s.labels);
-    const prev = byKey.get(k);
+    const h = labelsHash32(s.labels);
+    const bucket = byHash.get(h);
+    const prev = bucket?.find((x) => labelsEqual(x.labels, s.labels));
     if (!prev) {
-      byKey.set(k, s);
+      if (bucket) bucket.push(s);
+      else byHash.set(h, [s]);
       out.push(s);
       continue;
     }
@@ -661,6 +665,18 @@ export function mergeSameLabels(series: StepSeries[], keys: LabelKeys): StepSeri
     prev.vs = vs;
   }
   return out;
+}
+
+/** FNV-1a over the label names and values (with separators), 32 bits. */
+function labelsHash32(labels: Labels): number {
+  let h = 0x811c9dc5;
+  for (const l of labels) {
+    for (let i = 0; i < l.name.length; i++) h = Math.imul(h ^ l.name.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193);
+    for (let i = 0; i < l.value.length; i++) h = Math.imul(h ^ l.value.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xfe, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 /** Points of a `smoothed` instant selector: the value interpolated at each step. */

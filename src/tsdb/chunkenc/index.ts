@@ -4,5 +4,5 @@
  */
 
 export { CORRUPT_CHUNK } from "./bstream.js";
-export { ENCODING_XOR, XOR_MAX_SAMPLES, XorAppender } from "./xor-append.js";
-export { decodeXorInto, XorIterator, xorChunkCount } from "./xor-read.js";
+export { ENCODING_XOR, XOR_MAX_SAMPLES, XorAppender, type XorCheckpoint } from "./xor-append.js";
+export { decodeXorFromInto, decodeXorInto, XorIterator, xorChunkCount } from "./xor-read.js";

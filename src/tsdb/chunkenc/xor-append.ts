@@ -50,8 +50,32 @@ function ctz32(x: number): number {
  * for bit. Appending allocates nothing per sample: the buffer starts at 64
  * bytes, is resized once at sample SIZE_AT and doubles only past that estimate.
  */
+/**
+ * Where a reader can resume decoding a chunk: the decoder's state right after
+ * sample `count` (1-based count of samples before the resume point), at bit
+ * `bitPos` of the chunk bytes (header included). Reads of the recent end of
+ * an open head chunk start here instead of at sample 0.
+ */
+export interface XorCheckpoint {
+  readonly count: number;
+  readonly bitPos: number;
+  readonly t: number;
+  readonly tDelta: number;
+  readonly vHi: number;
+  readonly vLo: number;
+  readonly leading: number;
+  readonly trailing: number;
+}
+
+/** A checkpoint is taken every this many samples; only the latest is kept. */
+const CHECKPOINT_EVERY = 32;
+
+type MutableCheckpoint = { -readonly [K in keyof XorCheckpoint]: XorCheckpoint[K] };
+
 export class XorAppender {
   private readonly w = new BitWriter();
+  /** The latest checkpoint (count 0: none yet); one object per appender, reused. */
+  private cp: MutableCheckpoint | null = null;
   private n = 0;
   /** Bits written once the first two samples are in (they cost more than the rest). */
   private bitsAtTwo = 0;
@@ -69,6 +93,11 @@ export class XorAppender {
   /** An empty chunk: just the 2-byte sample count, 0. */
   constructor() {
     this.w.writeBits(0, 16);
+  }
+
+  /** The latest resume point (every CHECKPOINT_EVERY samples), or null. */
+  get checkpoint(): XorCheckpoint | null {
+    return this.cp !== null && this.cp.count > 0 ? this.cp : null;
   }
 
   /** Samples appended so far. */
@@ -119,6 +148,7 @@ export class XorAppender {
     this.vLo = 0;
     this.leading = NO_WINDOW;
     this.trailing = 0;
+    if (this.cp !== null) this.cp.count = 0;
   }
 
   /**
@@ -166,6 +196,24 @@ export class XorAppender {
     this.lastT = t;
     this.n = n + 1;
     if (n + 1 === SIZE_AT) this.reserveForChunk();
+    if ((n + 1) % CHECKPOINT_EVERY === 0) this.takeCheckpoint();
+  }
+
+  private takeCheckpoint(): void {
+    let cp = this.cp;
+    if (cp === null) {
+      cp = { count: 0, bitPos: 0, t: 0, tDelta: 0, vHi: 0, vLo: 0, leading: 0, trailing: 0 };
+      this.cp = cp;
+    }
+    cp.count = this.n;
+    cp.bitPos = this.w.bitLength;
+    cp.t = this.lastT;
+    cp.tDelta = this.tDelta;
+    cp.vHi = this.vHi;
+    cp.vLo = this.vLo;
+    // Before the first window the reader's window is 0/0; the writer's next value then opens one.
+    cp.leading = this.leading === NO_WINDOW ? 0 : this.leading;
+    cp.trailing = this.trailing;
   }
 
   /**

@@ -13,6 +13,7 @@
 import { corruptChunk } from "./bstream.js";
 import { floatAlias, HI as HI_INDEX, LO as LO_INDEX } from "./float-bits.js";
 import { readUvarint, readVarint } from "./varint.js";
+import type { XorCheckpoint } from "./xor-append.js";
 
 // Fast path: module-local copies (see float-bits.ts).
 const { f64: floatScratch, words: floatWords } = floatAlias();
@@ -282,5 +283,43 @@ export function decodeXorInto(
   offset: number,
 ): number {
   const s = new DecodeState(bytes);
+  return decodeRun(s, mint, maxt, ts, vs, offset, s.total);
+}
+
+/**
+ * decodeXorInto from a checkpoint of the chunk's appender: decodes only the
+ * samples after it. The bytes must be the same chunk, at least as long as
+ * when the checkpoint was taken (appends only add bits after it).
+ */
+export function decodeXorFromInto(
+  bytes: Uint8Array,
+  cp: XorCheckpoint,
+  mint: number,
+  maxt: number,
+  ts: Float64Array,
+  vs: Float64Array,
+  offset: number,
+): number {
+  const s = new DecodeState(bytes);
+  if (cp.count < 2 || cp.count > s.total)
+    throw corruptChunk(`checkpoint at sample ${cp.count} of ${s.total}`);
+  s.read = cp.count;
+  s.t = cp.t;
+  s.tDelta = cp.tDelta;
+  s.vHi = cp.vHi;
+  s.vLo = cp.vLo;
+  s.leading = cp.leading;
+  s.trailing = cp.trailing;
+  const byte = cp.bitPos >>> 3;
+  const used = cp.bitPos & 7;
+  s.p = byte;
+  s.acc = 0;
+  s.n = 0;
+  if (used !== 0) {
+    // The rest of a partly read byte: its low 8 - used bits.
+    s.acc = bytes[byte] & ((1 << (8 - used)) - 1);
+    s.n = 8 - used;
+    s.p = byte + 1;
+  }
   return decodeRun(s, mint, maxt, ts, vs, offset, s.total);
 }

@@ -1,4 +1,4 @@
-import { decodeXorInto, XorAppender, xorChunkCount } from "../chunkenc/index.js";
+import { decodeXorFromInto, decodeXorInto, XorAppender, xorChunkCount } from "../chunkenc/index.js";
 import type { Labels } from "../labels.js";
 import type { SampleBuffer } from "../types.js";
 import type { HeadChunkFiles } from "./head-chunk-files.js";
@@ -199,7 +199,14 @@ export class MemSeries {
       const size = open.sizeBytes;
       if (scratchBytes.length < size) scratchBytes = new Uint8Array(size * 2);
       open.bytesInto(scratchBytes, 0);
-      n = decodeXorInto(scratchBytes.subarray(0, size), mint, maxt, scratchTs, scratchVs, n);
+      const bytes = scratchBytes.subarray(0, size);
+      // A recent window starts decoding at the chunk's latest checkpoint
+      // (at most 31 samples back) instead of at its first sample.
+      const cp = open.checkpoint;
+      n =
+        cp !== null && cp.t < mint
+          ? decodeXorFromInto(bytes, cp, mint, maxt, scratchTs, scratchVs, n)
+          : decodeXorInto(bytes, mint, maxt, scratchTs, scratchVs, n);
     }
     const ts = n === 0 ? EMPTY : scratchTs.slice(0, n);
     const vs = n === 0 ? EMPTY : scratchVs.slice(0, n);

@@ -1,4 +1,6 @@
-/** Numeric helpers shared by aggregations and functions. */
+/** Numeric helpers shared by aggregations, functions and the promqltest judge. */
+
+import { isStaleNaN } from "../../storage/index.js";
 
 /**
  * One step of Kahan-Babuska-Neumaier compensated summation: returns the new
@@ -51,4 +53,21 @@ export function compareFloats(a: number, b: number): number {
   if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
   if (Number.isNaN(b)) return 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * Prometheus's util/almost.Equal: equal within `epsilon` relative error (an
+ * absolute one near zero); NaNs match NaNs, the staleness marker only itself,
+ * infinities only exactly.
+ */
+export function almostEqual(a: number, b: number, epsilon: number): boolean {
+  if (isStaleNaN(a) || isStaleNaN(b)) return isStaleNaN(a) && isStaleNaN(b);
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  const absSum = Math.abs(a) + Math.abs(b);
+  const diff = Math.abs(a - b);
+  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
+  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
 }

@@ -2,26 +2,16 @@
  * Value comparison and display for the promqltest judge, with the tolerance
  * of Prometheus's util/almost.Equal (FORMAT.md section 8).
  */
+
 import { isStaleNaN, type Labels, labelsToString } from "../../storage/index.js";
+import { almostEqual as almostEqualWithin } from "../engine/math.js";
 import type { SeqValue } from "./series-desc.js";
 
 /** Relative error allowed between expected and actual floats. */
 export const EPSILON = 1e-6;
-/** The smallest positive normal float64. */
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/**
- * True when two floats are equal within EPSILON relative error. NaNs match
- * NaNs, but the staleness marker only matches itself; infinities match exactly.
- */
+/** True when two floats are equal within EPSILON relative error (Prometheus's almost.Equal). */
 export function almostEqual(a: number, b: number, epsilon = EPSILON): boolean {
-  if (isStaleNaN(a) || isStaleNaN(b)) return isStaleNaN(a) && isStaleNaN(b);
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
+  return almostEqualWithin(a, b, epsilon);
 }
 
 /** A float as the script would write it: `stale` for the staleness marker. */

@@ -8,7 +8,8 @@
  * is observable (histogram_quantiles reports a repair for its first quantile
  * only), so it is kept.
  */
-import { isStaleNaN } from "../../../storage/index.js";
+
+import { almostEqual } from "../math.js";
 
 export interface Bucket {
   upperBound: number;
@@ -17,18 +18,6 @@ export interface Bucket {
 
 /** Counts closer than this (relative) are treated as equal, hiding float noise from rate(). */
 const SMALL_DELTA_TOLERANCE = 1e-12;
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/** Prometheus's util/almost.Equal: relative comparison; stale markers equal only each other. */
-export function almostEqual(a: number, b: number, epsilon: number): boolean {
-  if (isStaleNaN(a) || isStaleNaN(b)) return isStaleNaN(a) && isStaleNaN(b);
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < MIN_NORMAL) return diff < epsilon * MIN_NORMAL;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
-}
 
 function sortByBound(buckets: Bucket[]): void {
   buckets.sort((a, b) => (a.upperBound < b.upperBound ? -1 : a.upperBound > b.upperBound ? 1 : 0));

@@ -158,6 +158,19 @@ describe("Spool", () => {
     expect((await t.peek())?.data[0]).toBe(12);
   });
 
+  it("keeps only the 32 newest aside files", async () => {
+    for (let i = 1; i <= 40; i++) {
+      await writeFile(join(dir, `${i.toString(16).padStart(16, "0")}.batch`), "not a spool file");
+    }
+    const s = await Spool.open(dir, { maxBytes: 1 << 20, warn });
+    expect(s.stats()).toMatchObject({ files: 0, corrupt: 40 });
+    const names = (await readdir(dir)).sort();
+    expect(names.length).toBe(32);
+    expect(names[0]).toBe("0000000000000009.batch.corrupt");
+    await s.append(batchFor(0));
+    expect((await s.peek())?.id).toBe("0000000000000029");
+  });
+
   it("drops the oldest past maxFiles", async () => {
     const s = await Spool.open(dir, { maxBytes: 1 << 20, maxFiles: 4, warn });
     for (let i = 0; i < 6; i++) await s.append(batchFor(i));

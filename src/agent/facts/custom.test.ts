@@ -53,6 +53,21 @@ describe("collectCustomFacts", () => {
     expect(got).toEqual({ custom: { cwd: { from: "file" } }, errors: {} });
   });
 
+  it("passes only PATH, HOME, TZ and LC_ALL=C from the agent's environment", async () => {
+    process.env.REDDOT_FACTS_TEST_SECRET = "s3cret";
+    try {
+      await script(
+        dir,
+        "env",
+        `printf '{"secret":"%s","lc":"%s","path":%s}' "$REDDOT_FACTS_TEST_SECRET" "$LC_ALL" "$([ -n "$PATH" ] && echo true || echo false)"`,
+      );
+      const got = await collectCustomFacts([dir], 5000);
+      expect(got).toEqual({ custom: { env: { secret: "", lc: "C", path: true } }, errors: {} });
+    } finally {
+      delete process.env.REDDOT_FACTS_TEST_SECRET;
+    }
+  });
+
   it("takes the first directory's file when two hold the same name, and ignores missing directories", async () => {
     const second = path.join(dir, "second");
     await mkdir(second);

@@ -56,8 +56,7 @@ export function runBounded(
       // Own process group, so a kill reaches what a script started too
       // (a shell script's `sleep` would otherwise hold the pipes open).
       detached: true,
-      // LC_ALL=C: command output (dpkg-query, systemctl) is parsed, not read by people.
-      env: { ...process.env, LC_ALL: "C" },
+      env: childEnv(),
     });
     const kill = (): void => {
       try {
@@ -121,6 +120,22 @@ export function runBounded(
       }, 1000).unref();
     });
   });
+}
+
+/** Used when the agent itself runs without PATH (some init systems). */
+const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/**
+ * The environment of every command the facts collectors run: PATH, HOME, TZ
+ * and LC_ALL=C only. Nothing else of the agent's environment (which may hold
+ * its token) reaches host tools or custom fact scripts; LC_ALL=C because the
+ * output is parsed, not read by people.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? DEFAULT_PATH, LC_ALL: "C" };
+  if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
+  if (process.env.TZ !== undefined) env.TZ = process.env.TZ;
+  return env;
 }
 
 /** One line saying why a run failed, or undefined when it exited 0 within its bounds. */

@@ -49,6 +49,16 @@ describe("registry", () => {
     expect(r.check).toBe("test_memory");
   });
 
+  it("turns a failure to measure into UNKNOWN with the reason", async () => {
+    const r = await runBuiltin(
+      "process",
+      { name: "sshd" },
+      { procRoot: join(dir, "no-such-proc") },
+    );
+    expect(r.status).toBe(3);
+    expect(r.output).toMatch(/^UNKNOWN: builtin process failed: ENOENT: no such file or directory/);
+  });
+
   it("rejects unknown params (typos)", () => {
     expect(
       validate("memory", { warn_percent_used: 80, crit_percent_used: 90, crit_percent: 95 }),

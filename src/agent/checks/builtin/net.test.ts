@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -131,6 +131,25 @@ describe("http", () => {
     const r = await runBuiltin("http", { url: `${base}/big`, body_regex: "needle" });
     expect(r.status).toBe(2);
     expect(r.perfdata.find((d) => d.label === "size")?.value).toBe(1 << 20);
+  });
+
+  it("is CRITICAL when the server does not answer in time", async () => {
+    // Accepts the connection and never answers.
+    const sockets: Socket[] = [];
+    const silent = createTcpServer((sock) => {
+      sockets.push(sock);
+    });
+    const port = await listen(silent);
+    try {
+      const r = await runBuiltin("http", { url: `http://127.0.0.1:${port}/`, timeout_ms: 300 });
+      expect(r.status).toBe(2);
+      expect(r.output).toBe(
+        `HTTP CRITICAL: GET http://127.0.0.1:${port}/ failed: no complete answer within 300 ms`,
+      );
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await close(silent);
+    }
   });
 
   it("is CRITICAL when nothing listens", async () => {

@@ -145,19 +145,20 @@ export const puppet: BuiltinImpl<PuppetParams> = {
     const ageStatus = above(age, params.warnAge, params.critAge);
     if (ageStatus !== 0) problems.push(`last run ${formatAge(age)} ago`);
     status = worst(status, ageStatus);
+    // A failed resource shows as a failed event too; events alone count when no resource is marked failed.
     if (failed > params.critFailed || failedToRestart > 0) {
       status = 2;
       problems.push(
         `${failed} failed resource${failed === 1 ? "" : "s"}${failedToRestart > 0 ? `, ${failedToRestart} failed to restart` : ""}`,
       );
+    } else if (failed === 0 && eventFailures > params.critFailed) {
+      status = 2;
+      problems.push(`${eventFailures} failed event${eventFailures === 1 ? "" : "s"}`);
     }
     if (resources === undefined) {
       // Puppet writes no resource metrics when it could not get or apply a catalog.
       status = 2;
       problems.push("last run applied no catalog (catalog compilation or retrieval failed)");
-    } else if (eventFailures > 0 && failed <= params.critFailed) {
-      status = 2;
-      problems.push(`${eventFailures} failed event${eventFailures === 1 ? "" : "s"}`);
     }
     const name = ["OK", "WARNING", "CRITICAL"][status];
     const configText = config === undefined || config === null ? "" : `, config ${String(config)}`;

@@ -114,7 +114,7 @@ describe("parsePluginOutput", () => {
     });
     expect(t.perfdata).toEqual([]);
     expect(describeExit(3, { timedOutAfterMs: 1500 })).toBe(
-      "plugin timed out after 1.5 s timeout (then exited with code 3)",
+      "plugin timed out after 1.5 s and exited with code 3 when told to stop",
     );
   });
 
@@ -135,6 +135,12 @@ describe("parsePluginOutput", () => {
     expect(r).toMatchObject({
       status: 3,
       output: "plugin output exceeded 64 KiB (5000 bytes discarded; exit code 0): OK fine",
+      longOutput: "[5000 bytes of output over the limit discarded]",
+    });
+    expect(parsePluginOutput("x\n", 9, { discardedBytes: 10 })).toMatchObject({
+      status: 3,
+      output: "plugin exited with code 9: x",
+      longOutput: "[10 bytes of output over the limit discarded]",
     });
   });
 });

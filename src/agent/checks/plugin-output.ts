@@ -65,6 +65,11 @@ export function parsePluginOutput(
   } else if (stderr !== "" && !isStatus(exitCode)) {
     longOutput = longOutput === "" ? stderr : `${longOutput}\n${stderr}`;
   }
+  const discarded = opts.discardedBytes ?? 0;
+  if (discarded > 0) {
+    const note = `[${discarded} bytes of output over the limit discarded]`;
+    longOutput = longOutput === "" ? note : `${longOutput}\n${note}`;
+  }
   const perf = parsePerfdata(split.perfText);
   const base = { longOutput, perfdata: perf.items, perfdataMalformed: perf.malformed };
 
@@ -76,14 +81,14 @@ export function parsePluginOutput(
     const said = output === "" ? "" : `: ${output}`;
     return { ...base, status: 3, output: `${describeExit(exitCode, opts)}${said}` };
   }
-  if ((opts.discardedBytes ?? 0) > 0) {
+  if (discarded > 0) {
     const limit =
       opts.maxOutputBytes === undefined ? "the limit" : formatBytes(opts.maxOutputBytes);
     const said = output === "" ? "" : `: ${output}`;
     return {
       ...base,
       status: 3,
-      output: `plugin output exceeded ${limit} (${opts.discardedBytes} bytes discarded; exit code ${exitCode})${said}`,
+      output: `plugin output exceeded ${limit} (${discarded} bytes discarded; exit code ${exitCode})${said}`,
     };
   }
   return {
@@ -97,9 +102,9 @@ export function parsePluginOutput(
 export function describeExit(exitCode: number | null, opts: PluginOutputOptions = {}): string {
   const signal = opts.signal ?? null;
   if (opts.timedOutAfterMs !== undefined) {
-    const after = `after ${formatSeconds(opts.timedOutAfterMs)} timeout`;
-    if (signal !== null) return `killed by ${signal} ${after}`;
-    return `plugin timed out ${after} (then exited with code ${exitCode ?? "unknown"})`;
+    const secs = formatSeconds(opts.timedOutAfterMs);
+    if (signal !== null) return `killed by ${signal} after ${secs} timeout`;
+    return `plugin timed out after ${secs} and exited with code ${exitCode ?? "unknown"} when told to stop`;
   }
   if (signal !== null) return `plugin killed by ${signal}`;
   if (exitCode === null) return "plugin exit status unknown";

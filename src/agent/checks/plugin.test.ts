@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
+import { createServer as createNetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,26 @@ describe("runPlugin with monitoring-plugins-basic", () => {
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+    it("check_ftp (a symlink to check_tcp) runs under its own name", async () => {
+      const sockets = new Set<Socket>();
+      const ftp = createNetServer((s) => {
+        sockets.add(s);
+        s.on("error", () => {});
+        s.end("220 reddot test ftp\r\n");
+      });
+      await new Promise<void>((r) => ftp.listen(0, "127.0.0.1", r));
+      const a = ftp.address();
+      const p = typeof a === "object" && a !== null ? a.port : 0;
+      try {
+        const r = await runPlugin(spec("check_ftp", ["-H", "127.0.0.1", "-p", String(p)]), dirs);
+        expect(r.status).toBe(0);
+        expect(r.output).toMatch(/^FTP OK/);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((r) => ftp.close(() => r()));
+      }
+    });
+
     it("is OK for a 200 with time and size perfdata", async () => {
       const r = await runPlugin(
         spec("check_http", ["-H", "127.0.0.1", "-p", String(port), "-s", "reddot"]),
@@ -188,9 +208,9 @@ describe("runPlugin with plugins written for the test", () => {
   it("times out, kills the whole process group and says so", async () => {
     const pidFile = join(tmp, "child.pid");
     plugin("sleeper", `#!/bin/sh\nsleep 300 &\necho $! > ${pidFile}\necho "started"\nwait\n`);
-    const r = await runPlugin(spec("sleeper", [], 500), { ...opts(), killGraceMs: 500 });
+    const r = await runPlugin(spec("sleeper", [], 2000), { ...opts(), killGraceMs: 500 });
     expect(r.status).toBe(3);
-    expect(r.output).toBe("killed by SIGTERM after 0.5 s timeout; partial output: started");
+    expect(r.output).toBe("killed by SIGTERM after 2 s timeout; partial output: started");
     const child = Number(readFileSync(pidFile, "utf8"));
     expect(child).toBeGreaterThan(0);
     expect(await waitGone(child)).toBe(true);
@@ -198,8 +218,31 @@ describe("runPlugin with plugins written for the test", () => {
 
   it("uses SIGKILL when the plugin ignores SIGTERM", async () => {
     plugin("stubborn", `#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 1; done\n`);
-    const r = await runPlugin(spec("stubborn", [], 300), { ...opts(), killGraceMs: 300 });
-    expect(r).toMatchObject({ status: 3, output: "killed by SIGKILL after 0.3 s timeout" });
+    const r = await runPlugin(spec("stubborn", [], 2000), { ...opts(), killGraceMs: 300 });
+    expect(r).toMatchObject({ status: 3, output: "killed by SIGKILL after 2 s timeout" });
+  });
+
+  it("reports a plugin that stops cleanly when told to, after its timeout", async () => {
+    plugin(
+      "polite",
+      `#!/bin/sh\ntrap 'echo "UNKNOWN: interrupted"; exit 3' TERM\necho ready\nwhile :; do sleep 0.1; done\n`,
+    );
+    const r = await runPlugin(spec("polite", [], 2000), opts());
+    expect(r.status).toBe(3);
+    expect(r.output).toBe(
+      "plugin timed out after 2 s and exited with code 3 when told to stop; partial output: ready",
+    );
+  });
+
+  it("a child left running by a plugin that exited is killed, and the result stands", async () => {
+    const pidFile = join(tmp, "orphan.pid");
+    plugin(
+      "leaver",
+      `#!/bin/sh\nsleep 300 &\necho $! > ${pidFile}\necho "OK left a child"\nexit 0\n`,
+    );
+    const r = await runPlugin(spec("leaver"), opts());
+    expect(r).toMatchObject({ status: 0, output: "OK left a child" });
+    expect(await waitGone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
   });
 
   it("exit code 7 is UNKNOWN and names the code", async () => {
@@ -218,7 +261,8 @@ describe("runPlugin with plugins written for the test", () => {
     expect(r.output).toMatch(
       /^plugin output exceeded 64 KiB \(\d+ bytes discarded; exit code 0\): OK lots$/,
     );
-    expect(r.longOutput.length).toBeLessThanOrEqual(64 * 1024);
+    expect(r.longOutput.length).toBeLessThanOrEqual(64 * 1024 + 100);
+    expect(r.longOutput).toMatch(/\[\d+ bytes of output over the limit discarded\]$/);
   });
 
   it("honours a smaller maxOutputBytes", async () => {
@@ -323,7 +367,7 @@ describe("runPlugin with plugins written for the test", () => {
 
   it("searches directories in order", async () => {
     const r = await resolvePlugin("check_dummy", [own, NAGIOS]);
-    expect(r).toEqual({ ok: true, path: `${NAGIOS}/check_dummy` });
+    expect(r).toEqual({ ok: true, path: `${NAGIOS}/check_dummy`, argv0: `${NAGIOS}/check_dummy` });
   });
 });
 

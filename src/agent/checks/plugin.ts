@@ -51,8 +51,13 @@ export function assertPluginCommand(command: string, where: string): void {
     throw new ReddotError("RD_PLUGIN_COMMAND", 400, `${where}: ${problem}`);
 }
 
+/**
+ * A plugin found: `path` is its real path (what is executed, so a symlink
+ * swapped after the check cannot redirect it), `argv0` the name it was found
+ * under (multi-call plugins such as check_tcp read it: check_ftp -> check_tcp).
+ */
 export type ResolvedPlugin =
-  | { readonly ok: true; readonly path: string }
+  | { readonly ok: true; readonly path: string; readonly argv0: string }
   | { readonly ok: false; readonly reason: string };
 
 /**
@@ -97,7 +102,7 @@ export async function resolvePlugin(
         reason: `plugin ${command} in ${dir} is not executable (${errCode(e) ?? errMessage(e)})`,
       };
     }
-    return { ok: true, path: real };
+    return { ok: true, path: real, argv0: join(dir, command) };
   }
   return {
     ok: false,
@@ -127,7 +132,7 @@ export async function runPlugin(
   const resolved = await resolvePlugin(spec.command, opts.pluginDirs);
   if (!resolved.ok) return unknown(resolved.reason);
   const maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const run = await execute(resolved.path, spec, opts, maxOutputBytes);
+  const run = await execute(resolved, spec, opts, maxOutputBytes);
   if (run.spawnError !== undefined)
     return unknown(`plugin ${spec.command} could not be started: ${run.spawnError}`);
   const parsed = parsePluginOutput(run.stdout, run.code, {
@@ -159,14 +164,15 @@ interface RunOutcome {
 }
 
 function execute(
-  path: string,
+  plugin: { readonly path: string; readonly argv0: string },
   spec: PluginCheckSpec,
   opts: RunPluginOptions,
   maxOutputBytes: number,
 ): Promise<RunOutcome> {
   const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   return new Promise((resolve) => {
-    const child = spawn(path, [...spec.args], {
+    const child = spawn(plugin.path, [...spec.args], {
+      argv0: plugin.argv0,
       shell: false,
       detached: true, // own session and process group: a timeout kills the plugin's children too
       stdio: ["ignore", "pipe", "pipe"],
@@ -195,6 +201,9 @@ function execute(
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
+      // Nothing the plugin started outlives the check (its group's id stays
+      // taken while any member lives, so this cannot hit an unrelated group).
+      killGroup("SIGKILL");
       child.stdout.destroy();
       child.stderr.destroy();
       resolve({
@@ -224,13 +233,8 @@ function execute(
       exited = true;
       code = c;
       signal = s;
-      // A child left behind may hold the pipes open: give it a moment, then kill the group.
-      timers.push(
-        setTimeout(() => {
-          killGroup("SIGKILL");
-          finish();
-        }, AFTER_EXIT_WAIT_MS),
-      );
+      // A child left behind may hold the pipes open: give it a moment, then finish (which kills the group).
+      timers.push(setTimeout(() => finish(), AFTER_EXIT_WAIT_MS));
     });
     child.on("close", () => finish());
   });

@@ -304,6 +304,17 @@ describe("runPlugin with plugins written for the test", () => {
     ]);
   });
 
+  it("keeps good perfdata, skips malformed items and says how many", async () => {
+    plugin("sloppy", "#!/bin/sh\necho 'OK | good=1ms bad=1,5 worse=x unknown=U also=2%'\n");
+    const r = await runPlugin(spec("sloppy"), opts());
+    expect(r).toMatchObject({
+      status: 0,
+      output: "OK",
+      longOutput: "[2 malformed perfdata items skipped]",
+    });
+    expect(r.perfdata.map((d) => d.label)).toEqual(["good", "also"]);
+  });
+
   it("runs with a minimal environment plus the configured variables", async () => {
     plugin("env", '#!/bin/sh\necho "OK $PATH $LANG $EXTRA [$HOME]"\n');
     const r = await runPlugin(spec("env"), { ...opts(), env: { EXTRA: "yes" } });

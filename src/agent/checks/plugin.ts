@@ -146,7 +146,7 @@ export async function runPlugin(
     check: spec.name,
     status: parsed.status,
     output: parsed.output,
-    longOutput: parsed.longOutput,
+    longOutput: withMalformedNote(parsed.longOutput, parsed.perfdataMalformed),
     perfdata: parsed.perfdata,
     startedAt,
     durationMs: performance.now() - t0,
@@ -269,6 +269,13 @@ class CappedBuffer {
       ? decoder.decode(Buffer.concat(this.chunks), { stream: true })
       : decoder.decode(Buffer.concat(this.chunks));
   }
+}
+
+/** CheckResult has no field for it, so skipped perfdata is said in the long output. */
+function withMalformedNote(longOutput: string, malformed: number): string {
+  if (malformed === 0) return longOutput;
+  const note = `[${malformed} malformed perfdata item${malformed === 1 ? "" : "s"} skipped]`;
+  return longOutput === "" ? note : `${longOutput}\n${note}`;
 }
 
 function errCode(e: unknown): string | undefined {

@@ -9,7 +9,7 @@ import type { TLSSocket } from "node:tls";
 import type { CheckStatus, PerfDatum } from "../../types.js";
 import type { BuiltinImpl } from "./builtin.js";
 import type { Params } from "./params.js";
-import { above, below, perf, why, worst } from "./result.js";
+import { above, below, innerTimeout, perf, why, worst } from "./result.js";
 
 /** Body bytes read for body_regex; the rest is discarded. */
 const MAX_BODY = 1 << 20;
@@ -164,7 +164,7 @@ export const http: BuiltinImpl<HttpParams> = {
   },
 
   async check(params, spec, ctx) {
-    const timeoutMs = Math.min(params.timeoutMs ?? spec.timeoutMs, spec.timeoutMs);
+    const timeoutMs = innerTimeout(params.timeoutMs, spec.timeoutMs);
     const target = `${params.method} ${params.url.href}`;
     let r: Response;
     try {

@@ -33,6 +33,37 @@ export interface BuiltinCheck {
 const MAX_OUTPUT = 1024;
 const MAX_LONG_OUTPUT = 8 * 1024;
 
+/**
+ * The check's outcome, or UNKNOWN once `spec.timeoutMs` has passed: a statfs
+ * on a hung NFS mount or a read of a FIFO never returns, and the agent must not
+ * wait with it. (The blocked libuv thread is not freed; Node cannot cancel it.)
+ */
+async function withDeadline(work: Promise<Outcome>, spec: BuiltinCheckSpec): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          status: 3,
+          output: `UNKNOWN: builtin ${spec.builtin} did not finish within ${spec.timeoutMs} ms`,
+        }),
+      spec.timeoutMs,
+    );
+  });
+  // The losing side may still reject later; it is handled here so it is never unhandled.
+  const guarded = work.catch(
+    (e: unknown): Outcome => ({
+      status: 3,
+      output: `UNKNOWN: builtin ${spec.builtin} failed: ${why(e)}`,
+    }),
+  );
+  try {
+    return await Promise.race([guarded, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function wrap<P>(impl: BuiltinImpl<P>): BuiltinCheck {
   const parse = (raw: Record<string, unknown>): { params: P; problems: string[] } => {
     const p = new Params(raw);
@@ -53,7 +84,7 @@ function wrap<P>(impl: BuiltinImpl<P>): BuiltinCheck {
                 status: 3,
                 output: `UNKNOWN: bad params for builtin ${spec.builtin}: ${problems.join("; ")}`,
               }
-            : await impl.check(params, spec, ctx);
+            : await withDeadline(impl.check(params, spec, ctx), spec);
       } catch (e) {
         out = { status: 3, output: `UNKNOWN: builtin ${spec.builtin} failed: ${why(e)}` };
       }

@@ -117,3 +117,14 @@ export function why(e: unknown): string {
   }
   return String(e);
 }
+
+/**
+ * The time a builtin gives its own peer (socket, systemctl): the param when
+ * given, never more than 90% of the check's timeout, so that a slow peer is
+ * reported by the builtin (CRITICAL, with what it waited for) before the
+ * registry's deadline turns the whole check UNKNOWN.
+ */
+export function innerTimeout(paramMs: number | undefined, checkTimeoutMs: number): number {
+  const cap = Math.max(1, Math.floor(checkTimeoutMs * 0.9));
+  return paramMs === undefined ? cap : Math.min(paramMs, cap);
+}

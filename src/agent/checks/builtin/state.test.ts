@@ -1,6 +1,8 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, open, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemdUsable } from "./systemd-unit.js";
 import { runBuiltin, validate } from "./test-helpers.js";
@@ -225,6 +227,23 @@ describe("puppet", () => {
     });
     expect(noTime.status).toBe(3);
     expect(noTime.output).toContain("no time.last_run");
+  });
+
+  it("is UNKNOWN when reading does not finish within the check's timeout", async () => {
+    // A FIFO with no writer: open() blocks, as a read on a hung NFS mount would.
+    const fifo = join(dir, "stuck.yaml");
+    await promisify(execFile)("mkfifo", [fifo], { timeout: 10_000 });
+    const r = await runBuiltin(
+      "puppet",
+      { summary_path: fifo, lock_path: join(dir, "nolock"), ...ages },
+      {},
+      300,
+    );
+    expect(r.status).toBe(3);
+    expect(r.output).toBe("UNKNOWN: builtin puppet did not finish within 300 ms");
+    // Free the blocked reader: open for writing, write nothing, close.
+    const w = await open(fifo, "w");
+    await w.close();
   });
 
   it("validates", () => {

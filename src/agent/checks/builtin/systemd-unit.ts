@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import type { BuiltinImpl } from "./builtin.js";
-import { why } from "./result.js";
+import { innerTimeout, why } from "./result.js";
 
 interface UnitParams {
   readonly unit: string;
@@ -62,7 +62,7 @@ export const systemdUnit: BuiltinImpl<UnitParams> = {
   async check(params, spec, ctx) {
     const r = await systemctl(
       ["show", "-p", "LoadState,ActiveState,SubState", "--", params.unit],
-      spec.timeoutMs,
+      innerTimeout(undefined, spec.timeoutMs),
       ctx.signal,
     );
     if (r.code === "ENOENT")
@@ -73,7 +73,7 @@ export const systemdUnit: BuiltinImpl<UnitParams> = {
     if (r.code === "TIMEOUT")
       return {
         status: 3,
-        output: `UNIT UNKNOWN: systemctl did not answer within ${spec.timeoutMs} ms`,
+        output: `UNIT UNKNOWN: systemctl did not answer within ${innerTimeout(undefined, spec.timeoutMs)} ms`,
       };
     if (r.code !== 0) {
       const msg = (r.stderr.trim().split("\n")[0] ?? "").slice(0, 300);

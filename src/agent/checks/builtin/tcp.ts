@@ -1,7 +1,7 @@
 /** `tcp`: time to open a TCP connection (check_tcp without send/expect). */
 import { connect } from "node:net";
 import type { BuiltinImpl } from "./builtin.js";
-import { above, perf, why } from "./result.js";
+import { above, innerTimeout, perf, why } from "./result.js";
 
 interface TcpParams {
   readonly host: string;
@@ -51,7 +51,7 @@ export const tcp: BuiltinImpl<TcpParams> = {
   },
 
   async check(params, spec, ctx) {
-    const timeoutMs = Math.min(params.timeoutMs ?? spec.timeoutMs, spec.timeoutMs);
+    const timeoutMs = innerTimeout(params.timeoutMs, spec.timeoutMs);
     const target = `${params.host}:${params.port}`;
     let ms: number;
     try {

@@ -1,6 +1,7 @@
 /** The HTTP API: Prometheus-compatible endpoints and reddot's own. */
 
 export { parsePromDuration, parsePromTime } from "./params.js";
+export type { FleetDeps } from "./routes/agent.js";
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./routes/query.js";
 export type { ApiDeps, BuildInfo } from "./server.js";
 export { buildServer } from "./server.js";

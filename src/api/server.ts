@@ -5,6 +5,7 @@ import type { Engine } from "../promql/index.js";
 import type { TargetMetadata } from "../scrape/index.js";
 import type { Storage } from "../storage/index.js";
 import { errorHandler } from "./errors.js";
+import { type FleetDeps, registerAgentRoutes } from "./routes/agent.js";
 import { registerExportRoute } from "./routes/export.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHomeRoute } from "./routes/home.js";
@@ -45,6 +46,8 @@ export interface ApiDeps {
   reload?: () => Promise<void>;
   /** Counts remote-write outcomes for self-monitoring. */
   onRemoteWrite?: (outcome: { status: number; samples: number; refused: number }) => void;
+  /** Agent tokens, check lists and host state, for the agent endpoints (absent: agents are refused). */
+  fleet?: FleetDeps;
   logger?: FastifyBaseLogger;
 }
 
@@ -74,6 +77,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerQueryRoutes(app, deps);
   registerMetadataRoutes(app, deps);
   registerStatusRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({
       status: "error",

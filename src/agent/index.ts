@@ -4,6 +4,17 @@
  * import agent code through this file only.
  */
 
+export {
+  type AgentLog,
+  DEFAULT_CHECKS_REFRESH_MS,
+  DEFAULT_FACTS_INTERVAL_MS,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_PLUGIN_DIRS,
+  DEFAULT_SPOOL_DIR,
+  DEFAULT_SPOOL_MAX_BYTES,
+  type RunAgentOptions,
+  runAgent,
+} from "./agent.js";
 export { BUILTIN_CHECKS, type BuiltinCheck, type BuiltinContext } from "./checks/builtin/index.js";
 export {
   assertPluginCommand,

@@ -25,16 +25,16 @@ describe("loadConfigDir errors in the directory", () => {
       "README.md": "# my config\n",
       "reddot.yml": "",
       "scrap/a.yaml": JOB,
-      "hosts/web1.yaml": "{}",
+      "host/web1.yaml": "{}",
     });
     expect(issues).toEqual([
       {
-        file: "hosts/",
+        file: "host/",
         line: 0,
         column: 0,
         key: "",
-        message: "unknown entry hosts/ in the config directory",
-        hint: "known: reddot.yaml, scrape/",
+        message: "unknown entry host/ in the config directory",
+        hint: 'did you mean "hosts/"?',
       },
       {
         file: "reddot.yml",
@@ -112,7 +112,7 @@ describe("loadConfigDir errors in the directory", () => {
     expect(formatConfigIssues(issues)).toBe(
       [
         'reddot.yaml:2:3: storage.retension: unknown key "retension" (hint: did you mean "retention"?)',
-        "x.txt: unknown entry x.txt in the config directory (hint: known: reddot.yaml, scrape/)",
+        "x.txt: unknown entry x.txt in the config directory (hint: known: reddot.yaml, scrape/, checks/, roles/, hosts/)",
       ].join("\n"),
     );
   });
@@ -145,7 +145,13 @@ describe("examples/quickstart", () => {
     const loaded = await loadConfigDir(dir);
     expect(loaded.server.listen).toEqual({ host: "127.0.0.1", port: 9190 });
     expect(loaded.scrape).toEqual([]);
-    expect(loaded.files.length).toBe(2);
+    expect(loaded.files.length).toBe(4);
+    expect(loaded.checks.map((c) => c.name)).toEqual([
+      "root_disk",
+      "readonly_mounts",
+      "load",
+      "memory",
+    ]);
   });
 
   it("has a node_exporter job that is valid once uncommented", async () => {

@@ -1,8 +1,17 @@
 /**
- * The config repo: schemas of reddot.yaml and scrape/*.yaml, the loader that
+ * The config repo: schemas of reddot.yaml, scrape/*.yaml, checks/*.yaml,
+ * roles/*.yaml and hosts/*.yaml, the loader that
  * checks a whole directory and reports every issue with file:line:column.
  */
+export {
+  type AgentsConfig,
+  type AgentTokenConfig,
+  agentsSchema,
+} from "./agent-schema.js";
 export { formatByteSize, parseByteSize } from "./byte-size.js";
+export { CHECK_NAME_RE, checkSchema, checksFileSchema } from "./checks-schema.js";
+export { checksForHost, type HostChecksConfig } from "./host-checks.js";
+export { type HostConfig, type HostLifecycle, hostsFileSchema } from "./hosts-schema.js";
 export {
   ConfigError,
   type ConfigIssue,
@@ -11,14 +20,18 @@ export {
   isConfigError,
 } from "./issues.js";
 export {
+  checksFileJsonSchema,
   committedJsonSchemas,
+  hostsFileJsonSchema,
   renderJsonSchema,
+  rolesFileJsonSchema,
   scrapeFileJsonSchema,
   serverConfigJsonSchema,
 } from "./json-schema.js";
 export { formatListenAddress, type ListenAddress, parseListenAddress } from "./listen-address.js";
 export { type LoadedConfig, loadConfigDir, MAX_CONFIG_FILE_BYTES } from "./loader.js";
 export type { QueryConfig } from "./query-schema.js";
+export { type RoleConfig, rolesFileSchema } from "./roles-schema.js";
 export {
   defaultServerConfig,
   type FsyncMode,

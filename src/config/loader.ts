@@ -1,7 +1,10 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { CheckSpec } from "../agent/index.js";
 import type { ScrapeConfig } from "../scrape/index.js";
+import type { HostConfig } from "./hosts-schema.js";
 import { ConfigError, type ConfigIssue } from "./issues.js";
+import type { RoleConfig } from "./roles-schema.js";
 import { CONFIG_SECTIONS, checkSectionRegistry } from "./sections/registry.js";
 import type { ConfigDraft, ConfigSection } from "./sections/section.js";
 import { defaultServerConfig, type ServerConfig } from "./server-schema.js";
@@ -18,6 +21,12 @@ export interface LoadedConfig {
   readonly server: ServerConfig;
   /** Scrape jobs from `scrape/*.yaml`, in file then list order. */
   readonly scrape: ScrapeConfig[];
+  /** Checks from `checks/*.yaml`, in file then list order (durations in ms). */
+  readonly checks: readonly CheckSpec[];
+  /** Roles from `roles/*.yaml`, in file then list order. */
+  readonly roles: readonly RoleConfig[];
+  /** Declared hosts from `hosts/*.yaml`, in file then list order. */
+  readonly hosts: readonly HostConfig[];
   /** Absolute path of every file read, for reload checks. */
   readonly files: string[];
 }
@@ -39,7 +48,14 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
 
   const present = await topLevelEntries(root, report);
   const files: string[] = [];
-  const draft: ConfigDraft = { server: defaultServerConfig(), scrape: [] };
+  const draft: ConfigDraft = {
+    server: defaultServerConfig(),
+    scrape: [],
+    checks: [],
+    roles: [],
+    hosts: [],
+    defined: { checks: new Set(), roles: new Set() },
+  };
   for (const section of CONFIG_SECTIONS) {
     const kind = present.get(section.entry);
     if (kind === undefined) continue;
@@ -62,7 +78,8 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     section.load(yamls, { draft, report });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  return { dir: root, server: draft.server, scrape: draft.scrape, files };
+  const { server, scrape, checks, roles, hosts } = draft;
+  return { dir: root, server, scrape, checks, roles, hosts, files };
 }
 
 function entryIssue(file: string, message: string, hint?: string): ConfigIssue {

@@ -45,6 +45,7 @@ describe("reddot.yaml", () => {
         experimentalFeatures: false,
       },
       log: { level: "info", format: "json" },
+      agents: { tokens: [], defaultRoles: ["default"], maxReportBytes: 16 * 1024 * 1024 },
     });
   });
 
@@ -143,6 +144,7 @@ log:
         experimentalFeatures: true,
       },
       log: { level: "debug", format: "pretty" },
+      agents: { tokens: [], defaultRoles: ["default"], maxReportBytes: 16 * 1024 * 1024 },
     });
     expect(loaded.files).toEqual([join(dir, "reddot.yaml")]);
     expect(loaded.dir).toBe(dir);

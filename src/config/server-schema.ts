@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { formatDuration } from "../lib/duration.js";
 import { isReddotError } from "../lib/errors.js";
+import { type AgentsConfig, agentsSchema } from "./agent-schema.js";
 import { byteSizeField, durationField, limitField } from "./fields.js";
 import { type ListenAddress, parseListenAddress } from "./listen-address.js";
 import { type QueryConfig, querySchema } from "./query-schema.js";
@@ -76,6 +77,7 @@ export interface ServerConfig {
   readonly scrape: GlobalScrapeConfig;
   readonly query: QueryConfig;
   readonly log: LogConfig;
+  readonly agents: AgentsConfig;
 }
 
 const MINUTE = 60_000;
@@ -266,6 +268,7 @@ export const serverConfigSchema = z
     scrape: scrapeSchema.prefault({}).describe("Global scrape defaults"),
     query: querySchema.prefault({}).describe("PromQL engine and query API"),
     log: logSchema.prefault({}).describe("Logging"),
+    agents: agentsSchema.prefault({}).describe("reddot agents: tokens, default roles, report size"),
   })
   .transform(
     (c): ServerConfig => ({
@@ -276,6 +279,7 @@ export const serverConfigSchema = z
       scrape: c.scrape,
       query: c.query,
       log: c.log,
+      agents: c.agents,
     }),
   )
   .describe("reddot server configuration (reddot.yaml)");

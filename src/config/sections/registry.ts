@@ -1,4 +1,7 @@
 import { bug } from "../../lib/errors.js";
+import { checksSection } from "./checks-section.js";
+import { hostsSection } from "./hosts-section.js";
+import { rolesSection } from "./roles-section.js";
 import { scrapeSection } from "./scrape-section.js";
 import type { ConfigSection } from "./section.js";
 import { serverSection } from "./server-section.js";
@@ -8,7 +11,14 @@ import { serverSection } from "./server-section.js";
  * because other sections take defaults from reddot.yaml. A top-level entry no
  * section claims is reported as unknown.
  */
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [serverSection, scrapeSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [
+  serverSection,
+  scrapeSection,
+  // checks before roles before hosts: each refers to names the one before defines.
+  checksSection,
+  rolesSection,
+  hostsSection,
+];
 
 /** Throws BUG when two sections share an id or an entry (a programming error). */
 export function checkSectionRegistry(sections: readonly ConfigSection[]): void {

@@ -1,5 +1,8 @@
+import type { CheckSpec } from "../../agent/index.js";
 import type { ScrapeConfig } from "../../scrape/index.js";
+import type { HostConfig } from "../hosts-schema.js";
 import type { ConfigIssue } from "../issues.js";
+import type { RoleConfig } from "../roles-schema.js";
 import type { ServerConfig } from "../server-schema.js";
 import type { YamlFile } from "../yaml-file.js";
 
@@ -11,6 +14,17 @@ import type { YamlFile } from "../yaml-file.js";
 export interface ConfigDraft {
   server: ServerConfig;
   scrape: ScrapeConfig[];
+  /** Valid checks of checks/*.yaml, in file then list order. */
+  checks: CheckSpec[];
+  roles: RoleConfig[];
+  hosts: HostConfig[];
+  /**
+   * Every check and role name defined, valid or not, so a reference to one
+   * whose definition has problems is not also reported as unknown.
+   */
+  defined: { checks: Set<string>; roles: Set<string> };
+  /** reddot.yaml, when present, for issues about its keys found by later sections. */
+  serverFile?: YamlFile;
 }
 
 /** Given to each section's `load`. */

@@ -10,6 +10,7 @@ export const serverSection: ConfigSection = {
   kind: "file",
   load(files, ctx) {
     for (const file of files) {
+      ctx.draft.serverFile = file;
       const result = serverConfigSchema.safeParse(file.data ?? {}, CONFIG_PARSE_OPTIONS);
       if (result.success) {
         ctx.draft.server = result.data;

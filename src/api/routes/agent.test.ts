@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AgentReport } from "../../agent/index.js";
+import { type AgentReport, Sender, Spool } from "../../agent/index.js";
 import { FleetState } from "../../fleet/index.js";
 import { LocalStorage } from "../../storage/index.js";
 import type { Db } from "../../tsdb/index.js";
@@ -280,5 +280,28 @@ describe("GET /api/v1/agent/checks", () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe("the agent's own sender", () => {
+  it("delivers a spooled gzip report over real HTTP, and the spool empties", async () => {
+    const address = await app.listen({ host: "127.0.0.1", port: 0 });
+    const spool = await Spool.open(join(dir, "spool"), { maxBytes: 1 << 20 });
+    const sender = new Sender({
+      url: `${address}/api/v1/agent/report`,
+      token: TOKEN,
+      spool,
+      timeoutMs: 10_000,
+      maxBatchBytes: 1 << 20,
+      log: () => {},
+    });
+    await sender.enqueue(report());
+    await sender.enqueue(
+      report({ seq: 2, samples: [{ name: "node_load1", labels: {}, t: T0 + 1000, v: 0.7 }] }),
+    );
+    const r = await sender.flush();
+    expect(r).toMatchObject({ sent: 2, rejected: 0, pending: 0 });
+    expect(await value("node_load1", T0 + 1000)).toEqual([0.7]);
+    await spool.close();
   });
 });

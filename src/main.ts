@@ -4,19 +4,24 @@
  * anything; every other module only exports.
  */
 
-import { resolve } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import { DEFAULT_PLUGIN_DIRS, runAgent } from "./agent/index.js";
 import { type BuildInfo, buildServer, type QueryLimits } from "./api/index.js";
 import {
+  checksForHost,
   defaultServerConfig,
   formatListenAddress,
+  type HostChecksConfig,
   type LoadedConfig,
   loadConfigDir,
   parseListenAddress,
   type QueryConfig,
   type ServerConfig,
 } from "./config/index.js";
+import { FleetState } from "./fleet/index.js";
 import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
 import { prettyLogStream } from "./lib/pretty-log.js";
@@ -58,21 +63,28 @@ export interface RunningServer {
 /** Loads the config (or the embedded defaults) and applies the flags. */
 export async function resolveConfig(
   flags: ServerFlags,
-): Promise<{ server: ServerConfig; scrape: ScrapeConfig[] }> {
-  const loaded: Pick<LoadedConfig, "server" | "scrape"> =
+): Promise<Pick<LoadedConfig, "server" | "scrape" | "checks" | "roles" | "hosts">> {
+  const loaded: Pick<LoadedConfig, "server" | "scrape" | "checks" | "roles" | "hosts"> =
     flags.configDir !== undefined
       ? await loadConfigDir(flags.configDir)
-      : { server: defaultServerConfig(), scrape: [] };
+      : { server: defaultServerConfig(), scrape: [], checks: [], roles: [], hosts: [] };
   let server = loaded.server;
   if (flags.listen !== undefined)
     server = { ...server, listen: parseListenAddress(flags.listen, "--listen") };
   if (flags.dataDir !== undefined) server = { ...server, dataDir: resolve(flags.dataDir) };
-  return { server, scrape: loaded.scrape };
+  return { ...loaded, server };
 }
 
 /** Starts the server: listens at once (answering 503 on /-/ready), then opens the store. */
 export async function startServer(flags: ServerFlags): Promise<RunningServer> {
-  const { server: config, scrape } = await resolveConfig(flags);
+  const first = await resolveConfig(flags);
+  const { server: config, scrape } = first;
+  // Swapped whole on reload, like the engine.
+  let hostChecks: HostChecksConfig = first;
+  // The local agent's token: made up at start, never stored or shown; accepted beside the configured ones.
+  const localToken = randomBytes(32).toString("base64url");
+  const localTokenHash = createHash("sha256").update(localToken).digest("hex");
+  let fleetState: FleetState | null = null;
   const out = flags.out ?? process.stderr;
   const version = packageVersion();
   const logger =
@@ -123,6 +135,18 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       return { activeTargets: t.active, droppedTargets: t.dropped };
     },
     onRemoteWrite: (o) => selfMetrics.remoteWrite(o.status, o.samples),
+    fleet: {
+      checksFor: (host) => ({ host, ...checksForHost(hostChecks, host) }),
+      tokenHashes: () =>
+        new Set([
+          ...hostChecks.server.agents.tokens.map((t) => t.sha256),
+          ...(flags.agent ? [localTokenHash] : []),
+        ]),
+      maxReportBytes: () => hostChecks.server.agents.maxReportBytes,
+      get state() {
+        return requireOpen(fleetState);
+      },
+    },
     reload: () => reload().then(() => undefined),
     logger,
   });
@@ -151,6 +175,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     await app.close();
     throw e;
   }
+  fleetState = await FleetState.open(config.dataDir);
   storage = new LocalStorage(db);
   const jobsFor = (list: ScrapeConfig[], cfg: ServerConfig) =>
     cfg.scrape.self.enabled ? [...list, selfScrapeJob(port, cfg)] : [...list];
@@ -164,6 +189,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     if (JSON.stringify(next.server.listen) !== JSON.stringify(config.listen))
       restartNeeded.push("listen");
     scrapeManager.apply(jobsFor(next.scrape, next.server));
+    hostChecks = next;
     engine = queryEngine(next.server.query);
     queryLimits = { maxPointsPerSeries: next.server.query.maxPointsPerSeries };
     logger.info({ jobs: next.scrape.length, restartNeeded }, "config reloaded");
@@ -178,6 +204,23 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     );
   }
   const opened = db;
+  // The quickstart's own host: an agent in this process, reporting over HTTP
+  // like any other, so a new user sees this machine's metrics and checks.
+  const agentStop = new AbortController();
+  const localAgent = flags.agent
+    ? runAgent({
+        server: url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:"),
+        token: localToken,
+        spoolDir: join(config.dataDir, "agent-spool"),
+        pluginDirs: DEFAULT_PLUGIN_DIRS,
+        signal: agentStop.signal,
+        log: (level, msg, fields) =>
+          logger[level === "error" ? "error" : level === "warn" ? "warn" : "debug"](
+            { ...fields, agent: "local" },
+            msg,
+          ),
+      }).catch((err) => logger.error({ err }, "local agent stopped"))
+    : Promise.resolve();
   return {
     url,
     app,
@@ -185,6 +228,8 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     config,
     reload: () => reload(),
     close: async () => {
+      agentStop.abort();
+      await localAgent;
       await scrapeManager.stop();
       await app.close();
       await opened.close();

@@ -110,7 +110,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Starts a built reddot server on a free port with a fresh data dir. */
-export async function startReddot(extraArgs: string[] = [], dataDir = tempDir("reddot-e2e-")) {
+export async function startReddot(
+  extraArgs: string[] = [],
+  dataDir = tempDir("reddot-e2e-"),
+  opts: { agent?: boolean } = {},
+) {
   const port = await freePort();
   const main = join(ROOT, "dist/src/cli/main.js");
   if (!existsSync(main))
@@ -122,7 +126,7 @@ export async function startReddot(extraArgs: string[] = [], dataDir = tempDir("r
     `127.0.0.1:${port}`,
     "--data",
     dataDir,
-    "--no-agent",
+    ...(opts.agent === true ? [] : ["--no-agent"]),
     ...extraArgs,
   ]);
   const url = `http://127.0.0.1:${port}`;

@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { packageVersion } from "../lib/version.js";
+import { registerAgentCommand } from "./agent.js";
 import { registerPromqltestCommand } from "./promqltest.js";
 import { registerQueryCommand } from "./query.js";
 import { registerServerCommand } from "./server.js";
@@ -21,6 +22,7 @@ registerServerCommand(program);
 registerValidateCommand(program);
 registerQueryCommand(program);
 registerPromqltestCommand(program);
+registerAgentCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

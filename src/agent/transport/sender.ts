@@ -100,7 +100,7 @@ export class Sender {
       throw new ReddotError(
         "RD_AGENT_SEND_OPTIONS",
         500,
-        "agent server URL carries credentials; pass the token with --token instead",
+        "agent server URL carries credentials; give the token with --token-file or REDDOT_AGENT_TOKEN instead",
       );
     }
     if (opts.token === "" || /[\r\n]/.test(opts.token)) {

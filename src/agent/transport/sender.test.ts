@@ -154,7 +154,7 @@ describe("Sender", () => {
     expect(logs.join("\n")).toContain('"status":400');
   });
 
-  for (const status of [503, 429, 408]) {
+  for (const status of [503, 429, 408, 401, 403]) {
     it(`keeps the batch on ${status} and retries it, preserving order`, async () => {
       const { sender } = await makeSender();
       // The first two attempts fail, every later one succeeds.
@@ -162,7 +162,7 @@ describe("Sender", () => {
       for (const n of range(3)) await sender.enqueue({ n });
       const first = await sender.flush();
       expect(first).toMatchObject({ sent: 0, pending: 3 });
-      expect(first.error).toContain(`HTTP ${status}: busy`);
+      expect(first.error).toContain(`HTTP ${status}`);
       expect(await sender.flush()).toMatchObject({ sent: 0, pending: 3 });
       expect(await sender.flush()).toEqual({ sent: 3, pending: 0, rejected: 0 });
       expect(server.received.map((r) => r.report.n)).toEqual([0, 0, 0, 1, 2]);

@@ -2,9 +2,9 @@
  * Delivers the agent's reports to the server: each report is serialised to
  * JSON, gzipped and appended to the spool (durable), then POSTed oldest first.
  * A batch leaves the spool only when the server answered 2xx (acked) or
- * refused it for good (4xx other than 408 and 429: moved aside as
+ * refused it for good (4xx other than 401, 403, 408 and 429: moved aside as
  * `*.rejected`, its error logged). Anything else — connection refused,
- * timeout, 408, 429, 5xx, a redirect — stops the flush with the batch kept,
+ * timeout, 401/403 (a token problem), 408, 429, 5xx, a redirect — stops the flush with the batch kept,
  * so order is preserved and `run` retries after a backoff.
  *
  * The token goes only into the Authorization header; it is never logged and
@@ -236,6 +236,14 @@ export class Sender {
     // The server's text is logged: make sure it cannot echo the token back into the log.
     const text = (await readBounded(res, MAX_ERROR_TEXT)).replaceAll(this.#token, "<token>");
     if (res.status >= 200 && res.status < 300) return { kind: "ok" };
+    if (res.status === 401 || res.status === 403) {
+      // A wrong or revoked token is a setup mistake, not a bad report: keep
+      // everything spooled so it is delivered once the token is fixed.
+      return {
+        kind: "retry",
+        why: `POST ${this.#url.href}: HTTP ${res.status}: the server refused the agent's token (fix --token-file or the server's agents.tokens)`,
+      };
+    }
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
       return { kind: "reject", status: res.status, text };
     }

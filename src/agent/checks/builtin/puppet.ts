@@ -6,18 +6,33 @@
  * (JSON `{"disabled_message": "msg"}`).
  */
 import { access } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CheckStatus } from "../../types.js";
 import type { BuiltinImpl } from "./builtin.js";
 import { readBounded } from "./proc.js";
 import { above, formatAge, perf, why, worst } from "./result.js";
 
-/** Where Puppet 4+ (AIO packages) and distro packages of Puppet keep the summary. */
+/**
+ * Where Puppet keeps the summary: Puppet 7+ writes it to its `publicdir`
+ * (AIO packages, then Debian/Ubuntu packages), older releases to `statedir`.
+ */
 export const PUPPET_SUMMARY_PATHS = [
+  "/opt/puppetlabs/puppet/public/last_run_summary.yaml",
+  "/var/cache/puppet/public/last_run_summary.yaml",
   "/opt/puppetlabs/puppet/cache/state/last_run_summary.yaml",
   "/var/lib/puppet/state/last_run_summary.yaml",
 ] as const;
+
+/**
+ * `puppet agent --disable` writes `agent_disabled.lock` into `statedir`:
+ * beside a summary in `statedir`, or in `../state` of a summary in `publicdir`.
+ */
+export function defaultLockPath(summaryPath: string): string {
+  const dir = dirname(summaryPath);
+  if (basename(dir) === "public") return join(dirname(dir), "state", "agent_disabled.lock");
+  return join(dir, "agent_disabled.lock");
+}
 
 const MAX_SUMMARY = 1 << 20;
 
@@ -110,7 +125,7 @@ export const puppet: BuiltinImpl<PuppetParams> = {
         output: `PUPPET UNKNOWN: no last_run_summary.yaml (looked in ${PUPPET_SUMMARY_PATHS.join(", ")}); has Puppet ever run here?`,
       };
     }
-    const lockPath = params.lockPath ?? join(dirname(summaryPath), "agent_disabled.lock");
+    const lockPath = params.lockPath ?? defaultLockPath(summaryPath);
     const disabled = await disabledMessage(lockPath);
 
     let doc: unknown;

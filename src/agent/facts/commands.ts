@@ -3,6 +3,8 @@
  * systemd services (systemctl) and Puppet's facter. Each tool is optional; an
  * absent binary is not an error, a failing one is recorded, none throws.
  */
+
+import { type RunOptions, runBounded, runFailure } from "../run-bounded.js";
 import {
   DPKG_QUERY_FORMAT,
   type PackageFact,
@@ -12,7 +14,6 @@ import {
   RPM_QUERY_FORMAT,
   type ServiceFact,
 } from "./parse.js";
-import { type RunOptions, runBounded, runFailure } from "./run.js";
 
 /** Package lists reach a few MB on big hosts (~100 bytes a package); past this something is off. */
 const MAX_PACKAGE_OUTPUT = 32 * 1024 * 1024;

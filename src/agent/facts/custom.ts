@@ -8,8 +8,8 @@
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { type RunOptions, runBounded, runFailure } from "../run-bounded.js";
 import { parseJsonObject } from "./commands.js";
-import { type RunOptions, runBounded, runFailure } from "./run.js";
 
 /** A custom fact is a small document; 1 MiB is generous. */
 export const MAX_CUSTOM_OUTPUT = 1024 * 1024;

@@ -4,7 +4,7 @@
  * `Key=Value` lines rather than `--value`, whose order follows systemd's
  * property table and not the `-p` list.
  */
-import { execFile } from "node:child_process";
+import { runBounded } from "../../run-bounded.js";
 import type { BuiltinImpl } from "./builtin.js";
 import { innerTimeout, why } from "./result.js";
 
@@ -22,32 +22,11 @@ interface Run {
   readonly stderr: string;
 }
 
-function systemctl(
-  args: string[],
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      "systemctl",
-      args,
-      {
-        timeout: timeoutMs,
-        maxBuffer: MAX_OUTPUT,
-        shell: false,
-        env: { ...process.env, SYSTEMD_PAGER: "", LC_ALL: "C" },
-        ...(signal ? { signal } : {}),
-      },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : ((err as NodeJS.ErrnoException).code ?? null);
-        resolve({
-          code: err && (err as { killed?: boolean }).killed ? "TIMEOUT" : code,
-          stdout: String(stdout),
-          stderr: String(stderr),
-        });
-      },
-    );
-  });
+async function systemctl(args: string[], timeoutMs: number): Promise<Run> {
+  // Bounded, no shell, and only a minimal environment (never the agent's).
+  const r = await runBounded("systemctl", args, { timeoutMs, maxStdoutBytes: MAX_OUTPUT });
+  const code = r.spawnError ? (r.spawnError.code ?? null) : r.timedOut ? "TIMEOUT" : r.code;
+  return { code, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const systemdUnit: BuiltinImpl<UnitParams> = {
@@ -59,11 +38,10 @@ export const systemdUnit: BuiltinImpl<UnitParams> = {
     return { unit: unit ?? "" };
   },
 
-  async check(params, spec, ctx) {
+  async check(params, spec) {
     const r = await systemctl(
       ["show", "-p", "LoadState,ActiveState,SubState", "--", params.unit],
       innerTimeout(undefined, spec.timeoutMs),
-      ctx.signal,
     );
     if (r.code === "ENOENT")
       return {
@@ -129,7 +107,7 @@ export const systemdUnit: BuiltinImpl<UnitParams> = {
 /** Why systemctl could not run, for callers probing the host (tests). */
 export async function systemdUsable(): Promise<string | undefined> {
   try {
-    const r = await systemctl(["is-system-running"], 5000, undefined);
+    const r = await systemctl(["is-system-running"], 5000);
     const state = r.stdout.trim();
     return r.code === 0 || state === "degraded" || state === "running"
       ? undefined

@@ -1,5 +1,5 @@
 /**
- * Runs one executable for the facts collectors: an argument array, never a
+ * Runs one executable for the facts collectors and builtin checks: an argument array, never a
  * shell; a wall-clock timeout after which the child is killed (SIGKILL); and a
  * cap on the bytes of stdout kept, past which the child is killed too. Never
  * rejects: every failure is a field of the result, so one broken command

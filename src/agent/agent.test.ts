@@ -160,6 +160,18 @@ describe("runAgent", () => {
       const seqs = [...new Set(rec.reports.map((r) => r.seq))].sort((a, b) => a - b);
       const max = seqs[seqs.length - 1] as number;
       expect(seqs).toEqual(Array.from({ length: max }, (_, i) => i + 1));
+
+      // The agent's own metrics tell the story: its report count, and a spool
+      // that filled during the outage with failed deliveries counted.
+      const self = (r: AgentReport, name: string) =>
+        r.samples.find((s) => s.name === name && Object.keys(s.labels).length === 0)?.v;
+      for (const r of rec.reports) expect(self(r, "reddot_agent_reports_total")).toBe(r.seq);
+      const during = rec.reports.filter((r) => r.seq > beforeOutage);
+      expect(during.some((r) => (self(r, "reddot_agent_spool_reports") ?? 0) > 0)).toBe(true);
+      const last = rec.reports.find((r) => r.seq === max) as AgentReport;
+      expect(self(last, "reddot_agent_delivery_failures_total")).toBeGreaterThan(0);
+      expect(self(last, "reddot_agent_spool_dropped_reports_total")).toBe(0);
+      expect(self(last, "reddot_agent_process_resident_memory_bytes")).toBeGreaterThan(1e6);
       expect(logs.join("\n")).not.toContain(TOKEN);
     } finally {
       ac.abort();

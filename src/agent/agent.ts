@@ -43,7 +43,7 @@ export interface RunAgentOptions {
   /** Stand-ins for /proc and /sys (tests). */
   readonly procRoot?: string;
   readonly sysRoot?: string;
-  /** Delivery retry delays; 1 s doubling up to 5 min by default. */
+  /** Delivery retry delays; 1 s doubling up to 30 s by default. */
   readonly sendBackoff?: BackoffOptions;
 }
 
@@ -145,11 +145,13 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
 
   const buildReport = async (first: boolean): Promise<AgentReport> => {
     let samples: AgentSample[] = [];
+    const collectStart = performance.now();
     try {
       samples = await collectHostMetrics({ procRoot: opts.procRoot, sysRoot: opts.sysRoot });
     } catch (e) {
       log("error", "host metrics collection failed", { error: errText(e) });
     }
+    const collectMs = performance.now() - collectStart;
     if (first) await Promise.race([firstFacts, sleep(FIRST_FACTS_WAIT_MS, signal)]);
     let facts: AgentReport["facts"];
     if (currentFacts !== undefined && currentFacts !== sentFacts) {
@@ -161,6 +163,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
       sentFacts = currentFacts;
     }
     seq++;
+    samples.push(...selfSamples(Date.now(), seq, collectMs));
     return {
       version: REPORT_VERSION,
       host,
@@ -172,6 +175,26 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
       checks: scheduler.takeResults(),
       ...(facts === undefined ? {} : { facts }),
     };
+  };
+
+  // The agent's own health, in every report: a spool that grows or drops data
+  // is visible (and alertable) on the server once the agent gets through.
+  const selfSamples = (t: number, reports: number, collectMs: number): AgentSample[] => {
+    const spooled = spool.stats();
+    const sent = sender.stats();
+    const cpu = process.cpuUsage();
+    const s = (name: string, v: number): AgentSample => ({ name, labels: {}, t, v });
+    return [
+      s("reddot_agent_reports_total", reports),
+      s("reddot_agent_reports_delivered_total", sent.sent),
+      s("reddot_agent_delivery_failures_total", sent.failures),
+      s("reddot_agent_spool_reports", spooled.files),
+      s("reddot_agent_spool_bytes", spooled.bytes),
+      s("reddot_agent_spool_dropped_reports_total", spooled.dropped),
+      s("reddot_agent_collect_duration_seconds", collectMs / 1000),
+      s("reddot_agent_process_cpu_seconds_total", (cpu.user + cpu.system) / 1e6),
+      s("reddot_agent_process_resident_memory_bytes", process.memoryUsage.rss()),
+    ];
   };
 
   const reportLoop = (async () => {

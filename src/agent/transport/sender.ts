@@ -36,7 +36,7 @@ export interface SenderOptions {
   readonly maxBatchBytes: number;
   /** fetch implementation; the global fetch by default. */
   readonly fetchImpl?: typeof fetch;
-  /** Retry delays for `run`; 1 s doubling up to 5 min by default. */
+  /** Retry delays for `run`; 1 s doubling up to 30 s by default. */
   readonly backoff?: BackoffOptions;
   /** How long `run` idles when the spool is empty and nothing is enqueued (ms); 5 s by default. */
   readonly idleMs?: number;
@@ -77,6 +77,8 @@ export class Sender {
   #wake: (() => void) | undefined;
   /** Flushes run one at a time. */
   #flushing: Promise<FlushResult> | undefined;
+  #sent = 0;
+  #failures = 0;
 
   constructor(opts: SenderOptions) {
     let url: URL;
@@ -124,9 +126,17 @@ export class Sender {
     this.#timeoutMs = opts.timeoutMs;
     this.#maxBatchBytes = opts.maxBatchBytes;
     this.#fetch = opts.fetchImpl ?? fetch;
-    this.#backoff = new Backoff(opts.backoff ?? { baseMs: 1000, capMs: 300_000 });
+    // A 30 s cap keeps a host's data at most ~30 s late once its server is back
+    // (its keepalive turns green again quickly); one small POST per host every
+    // 30 s is no load on a server that is down.
+    this.#backoff = new Backoff(opts.backoff ?? { baseMs: 1000, capMs: 30_000 });
     this.#idleMs = opts.idleMs ?? 5000;
     this.#log = opts.log ?? defaultLog;
+  }
+
+  /** Counts since this sender was made: batches delivered, and delivery attempts that failed. */
+  stats(): { readonly sent: number; readonly failures: number } {
+    return { sent: this.#sent, failures: this.#failures };
   }
 
   /** Serialises, compresses and durably spools one report; it is sent by the next flush. */
@@ -199,6 +209,7 @@ export class Sender {
       if (r.kind === "ok") {
         await this.#spool.ack(batch.id);
         sent++;
+        this.#sent++;
       } else if (r.kind === "reject") {
         await this.#spool.reject(batch.id);
         rejected++;
@@ -209,6 +220,7 @@ export class Sender {
           error: r.text,
         });
       } else {
+        this.#failures++;
         return { sent, rejected, pending: this.#spool.stats().files, error: r.why };
       }
     }

@@ -33,6 +33,12 @@ export { type LoadedConfig, loadConfigDir, MAX_CONFIG_FILE_BYTES } from "./loade
 export type { QueryConfig } from "./query-schema.js";
 export { type RoleConfig, rolesFileSchema } from "./roles-schema.js";
 export {
+  METRIC_NAME_RE,
+  type RuleConfig,
+  type RuleGroupConfig,
+  ruleGroupSchema,
+} from "./rules-schema.js";
+export {
   defaultServerConfig,
   type FsyncMode,
   type GlobalScrapeConfig,

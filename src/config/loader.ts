@@ -5,6 +5,7 @@ import type { ScrapeConfig } from "../scrape/index.js";
 import type { HostConfig } from "./hosts-schema.js";
 import { ConfigError, type ConfigIssue } from "./issues.js";
 import type { RoleConfig } from "./roles-schema.js";
+import type { RuleGroupConfig } from "./rules-schema.js";
 import { CONFIG_SECTIONS, checkSectionRegistry } from "./sections/registry.js";
 import type { ConfigDraft, ConfigSection } from "./sections/section.js";
 import { defaultServerConfig, type ServerConfig } from "./server-schema.js";
@@ -27,6 +28,8 @@ export interface LoadedConfig {
   readonly roles: readonly RoleConfig[];
   /** Declared hosts from `hosts/*.yaml`, in file then list order. */
   readonly hosts: readonly HostConfig[];
+  /** Rule groups from `rules/*.yaml`, in file then list order. */
+  readonly rules: readonly RuleGroupConfig[];
   /** Absolute path of every file read, for reload checks. */
   readonly files: string[];
 }
@@ -54,6 +57,7 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     checks: [],
     roles: [],
     hosts: [],
+    rules: [],
     defined: { checks: new Set(), roles: new Set() },
   };
   for (const section of CONFIG_SECTIONS) {
@@ -78,8 +82,8 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     section.load(yamls, { draft, report });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  const { server, scrape, checks, roles, hosts } = draft;
-  return { dir: root, server, scrape, checks, roles, hosts, files };
+  const { server, scrape, checks, roles, hosts, rules } = draft;
+  return { dir: root, server, scrape, checks, roles, hosts, rules, files };
 }
 
 function entryIssue(file: string, message: string, hint?: string): ConfigIssue {

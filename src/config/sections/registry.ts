@@ -2,6 +2,7 @@ import { bug } from "../../lib/errors.js";
 import { checksSection } from "./checks-section.js";
 import { hostsSection } from "./hosts-section.js";
 import { rolesSection } from "./roles-section.js";
+import { rulesSection } from "./rules-section.js";
 import { scrapeSection } from "./scrape-section.js";
 import type { ConfigSection } from "./section.js";
 import { serverSection } from "./server-section.js";
@@ -18,6 +19,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   checksSection,
   rolesSection,
   hostsSection,
+  rulesSection,
 ];
 
 /** Throws BUG when two sections share an id or an entry (a programming error). */

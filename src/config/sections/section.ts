@@ -3,6 +3,7 @@ import type { ScrapeConfig } from "../../scrape/index.js";
 import type { HostConfig } from "../hosts-schema.js";
 import type { ConfigIssue } from "../issues.js";
 import type { RoleConfig } from "../roles-schema.js";
+import type { RuleGroupConfig } from "../rules-schema.js";
 import type { ServerConfig } from "../server-schema.js";
 import type { YamlFile } from "../yaml-file.js";
 
@@ -18,6 +19,8 @@ export interface ConfigDraft {
   checks: CheckSpec[];
   roles: RoleConfig[];
   hosts: HostConfig[];
+  /** Valid rule groups of rules/*.yaml, in file then list order. */
+  rules: RuleGroupConfig[];
   /**
    * Every check and role name defined, valid or not, so a reference to one
    * whose definition has problems is not also reported as unknown.

@@ -6,6 +6,7 @@ import { compressSync } from "snappy";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeWriteRequest } from "../../src/ingest/index.js";
 import { labelsFromRecord } from "../../src/storage/index.js";
+import { exportSeries } from "./support/export.js";
 import { removeDir, startReddot, type TestProcess } from "./support/processes.js";
 
 const procs: TestProcess[] = [];
@@ -22,18 +23,6 @@ async function post(url: string, body: Buffer): Promise<Response> {
     headers: { "content-type": "application/x-protobuf", "content-encoding": "snappy" },
     body,
   });
-}
-
-async function exported(url: string, match: string) {
-  const r = await fetch(`${url}/api/v1/export?match[]=${encodeURIComponent(match)}`);
-  expect(r.status).toBe(200);
-  return (await r.text())
-    .split("\n")
-    .filter((l) => l !== "")
-    .map(
-      (l) =>
-        JSON.parse(l) as { metric: Record<string, string>; values: number[]; timestamps: number[] },
-    );
 }
 
 describe("reddot server process", () => {
@@ -98,7 +87,7 @@ describe("reddot server process", () => {
     await writer;
     const second = await startReddot([], first.dataDir);
     procs.push(second.proc);
-    const lines = await exported(second.url, "durable");
+    const lines = await exportSeries(second.url, "durable");
     expect(lines).toHaveLength(20);
     for (const l of lines) {
       expect(l.timestamps.length).toBeGreaterThanOrEqual(acked);

@@ -109,13 +109,13 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Starts a built reddot server on a free port with a fresh data dir. */
+/** Starts a built reddot server on a free port (or `opts.port`, for a restart) with a fresh data dir. */
 export async function startReddot(
   extraArgs: string[] = [],
   dataDir = tempDir("reddot-e2e-"),
-  opts: { agent?: boolean } = {},
+  opts: { agent?: boolean; port?: number } = {},
 ) {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const main = join(ROOT, "dist/src/cli/main.js");
   if (!existsSync(main))
     throw new Error(`${main} missing: run npm run build first (npm run test:e2e does)`);

@@ -1,0 +1,227 @@
+import { createHash } from "node:crypto";
+import type { RuleConfig } from "../config/index.js";
+import type { Expr } from "../promql/index.js";
+import { type Labels, labelsFromRecord, labelsKey } from "../storage/index.js";
+import { RuleEvalError, type RuleSample } from "./recording.js";
+import type {
+  Alert,
+  OutgoingAlert,
+  StoredAlertState,
+  TemplateData,
+  TemplateExpander,
+} from "./types.js";
+
+/** Resolved alerts are kept (and resent) this long, as Prometheus's resolvedRetention. */
+export const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+/** What an alerting rule needs from its group for one evaluation. */
+export interface AlertEvalContext {
+  /** Evaluation time (ms); the query runs at `t - queryOffset`. */
+  readonly t: number;
+  readonly queryOffset: number;
+  readonly limit: number;
+  /** Runs the rule's expression at a time. */
+  query(expr: Expr, text: string, at: number): Promise<{ labels: Labels; v: number }[]>;
+  readonly expand: TemplateExpander;
+  readonly templateQuery: (
+    expr: string,
+  ) => Promise<{ labels: Record<string, string>; value: number }[]>;
+  readonly externalLabels: Record<string, string>;
+  readonly externalURL: string;
+}
+
+/**
+ * An alerting rule with Prometheus's state machine (rules/alerting.go):
+ * inactive → pending → firing, `for`, `keep_firing_for`, resolved alerts kept
+ * RESOLVED_RETENTION_MS for sending.
+ */
+export class AlertingRule {
+  readonly config: RuleConfig;
+  readonly expr: Expr;
+  /** Active alerts (pending, firing, and resolved ones retained), by labels key. */
+  readonly active = new Map<string, Alert>();
+
+  constructor(config: RuleConfig, expr: Expr) {
+    this.config = config;
+    this.expr = expr;
+  }
+
+  /** Restores persisted alerts (see docs/rules.md, "State across restarts"). */
+  restore(stored: readonly StoredAlertState[]): void {
+    for (const s of stored) {
+      const key = labelsKey(labelsFromRecord(s.labels));
+      this.active.set(key, {
+        fingerprint: s.fingerprint,
+        labels: { ...s.labels },
+        annotations: { ...s.annotations },
+        state: s.state,
+        activeAt: s.activeAt,
+        ...(s.firedAt !== undefined ? { firedAt: s.firedAt } : {}),
+        ...(s.resolvedAt !== undefined ? { resolvedAt: s.resolvedAt } : {}),
+        ...(s.lastSentAt !== undefined ? { lastSentAt: s.lastSentAt } : {}),
+        ...(s.keepFiringSince !== undefined ? { keepFiringSince: s.keepFiringSince } : {}),
+        value: s.value,
+      });
+    }
+  }
+
+  /** The alerts as persisted. */
+  snapshot(ruleKey: string): StoredAlertState[] {
+    return [...this.active.values()].map((a) => {
+      const { validUntil: _, ...rest } = a;
+      return { ruleKey, ...rest, labels: { ...a.labels }, annotations: { ...a.annotations } };
+    });
+  }
+
+  /**
+   * Evaluates at `ctx.t`; returns the ALERTS and ALERTS_FOR_STATE samples
+   * (timestamped `t - queryOffset`). Throws RuleEvalError on duplicate label
+   * sets or an exceeded limit.
+   */
+  async eval(ctx: AlertEvalContext): Promise<RuleSample[]> {
+    const { t } = ctx;
+    const result = await ctx.query(this.expr, this.config.expr, t - ctx.queryOffset);
+    const seen = new Map<string, Alert>();
+    for (const s of result) {
+      const sampleLabels: Record<string, string> = {};
+      for (const l of s.labels) if (l.name !== "__name__") sampleLabels[l.name] = l.value;
+      const data: TemplateData = {
+        labels: sampleLabels,
+        externalLabels: ctx.externalLabels,
+        externalURL: ctx.externalURL,
+        value: s.v,
+      };
+      const final = { ...sampleLabels };
+      for (const [k, v] of Object.entries(this.config.labels)) {
+        final[k] = await this.expandOne(ctx, v, data);
+      }
+      final.alertname = this.config.name;
+      const labels = labelsFromRecord(final);
+      const key = labelsKey(labels);
+      if (seen.has(key)) {
+        throw new RuleEvalError(
+          "vector contains metrics with the same labelset after applying alert labels",
+        );
+      }
+      const annotations: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.config.annotations)) {
+        annotations[k] = await this.expandOne(ctx, v, data);
+      }
+      const clean: Record<string, string> = {};
+      for (const l of labels) clean[l.name] = l.value;
+      seen.set(key, {
+        fingerprint: fingerprintOf(key),
+        labels: clean,
+        annotations,
+        state: "pending",
+        activeAt: t,
+        value: s.v,
+      });
+    }
+    for (const [key, a] of seen) {
+      const existing = this.active.get(key);
+      if (existing !== undefined && existing.state !== "inactive") {
+        existing.value = a.value;
+        existing.annotations = a.annotations;
+        continue;
+      }
+      this.active.set(key, a);
+    }
+    return this.advance(ctx, seen);
+  }
+
+  // The second half of Prometheus's AlertingRule.Eval: state transitions.
+  private advance(ctx: AlertEvalContext, seen: ReadonlyMap<string, Alert>): RuleSample[] {
+    const { t } = ctx;
+    const out: RuleSample[] = [];
+    let numActive = 0;
+    for (const [key, a] of this.active) {
+      if (!seen.has(key)) {
+        let keepFiring = false;
+        if (a.state === "firing" && this.config.keepFiringFor > 0) {
+          if (a.keepFiringSince === undefined) a.keepFiringSince = t;
+          keepFiring = t - a.keepFiringSince < this.config.keepFiringFor;
+        }
+        if (
+          a.state === "pending" ||
+          (a.resolvedAt !== undefined && t - a.resolvedAt > RESOLVED_RETENTION_MS)
+        ) {
+          this.active.delete(key);
+        }
+        if (a.state !== "inactive" && !keepFiring) {
+          a.state = "inactive";
+          a.resolvedAt = t;
+        }
+        if (!keepFiring) continue;
+      } else {
+        delete a.keepFiringSince;
+      }
+      numActive++;
+      if (a.state === "pending" && t - a.activeAt >= this.config.for) {
+        a.state = "firing";
+        a.firedAt = t;
+      }
+      const at = t - ctx.queryOffset;
+      out.push({
+        labels: labelsFromRecord({ ...a.labels, __name__: "ALERTS", alertstate: a.state }),
+        t: at,
+        v: 1,
+      });
+      out.push({
+        labels: labelsFromRecord({ ...a.labels, __name__: "ALERTS_FOR_STATE" }),
+        t: at,
+        v: Math.floor(a.activeAt / 1000),
+      });
+    }
+    if (ctx.limit > 0 && numActive > ctx.limit) {
+      this.active.clear();
+      throw new RuleEvalError(`exceeded limit of ${ctx.limit} with ${numActive} alerts`);
+    }
+    return out;
+  }
+
+  private async expandOne(ctx: AlertEvalContext, text: string, data: TemplateData) {
+    try {
+      return await ctx.expand(`__alert_${this.config.name}`, text, data, {
+        query: ctx.templateQuery,
+      });
+    } catch (e) {
+      // Prometheus puts the error in the result rather than failing the rule.
+      return `<error expanding template: ${e instanceof Error ? e.message : String(e)}>`;
+    }
+  }
+
+  /**
+   * Alerts to notify about at `t` (Prometheus's sendAlerts): firing ones not
+   * sent within `resendDelay`, and resolved ones not yet sent since resolving
+   * (then every `resendDelay` while retained). Marks them sent.
+   */
+  alertsToSend(t: number, resendDelay: number, interval: number, generatorURL: string) {
+    const out: OutgoingAlert[] = [];
+    for (const a of this.active.values()) {
+      if (!needsSending(a, t, resendDelay)) continue;
+      a.lastSentAt = t;
+      a.validUntil = t + 4 * Math.max(resendDelay, interval);
+      out.push({
+        labels: { ...a.labels },
+        annotations: { ...a.annotations },
+        startsAt: a.firedAt ?? a.activeAt,
+        endsAt: a.resolvedAt ?? a.validUntil,
+        generatorURL,
+      });
+    }
+    return out;
+  }
+}
+
+function needsSending(a: Alert, t: number, resendDelay: number): boolean {
+  if (a.state === "pending") return false;
+  if (a.resolvedAt !== undefined && (a.lastSentAt === undefined || a.resolvedAt > a.lastSentAt))
+    return true;
+  return a.lastSentAt === undefined || a.lastSentAt + resendDelay < t;
+}
+
+/** A stable hex id of a label set's key. */
+export function fingerprintOf(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+}

@@ -1,0 +1,24 @@
+/** Rule groups: recording and alerting rules evaluated on an interval, alert state, notifications hook. */
+
+export { AlertingRule, RESOLVED_RETENTION_MS } from "./alerting.js";
+export { type RuleCounters, type RuleEntry, RuleGroup, ruleKey } from "./group.js";
+export {
+  DEFAULT_EVALUATION_INTERVAL_MS,
+  DEFAULT_RESEND_DELAY_MS,
+  groupOffset,
+  nextEvalTimestamp,
+  RuleManager,
+  type RuleManagerOptions,
+} from "./manager.js";
+export { RecordingRule, RuleEvalError } from "./recording.js";
+export { MemoryAlertStateStore } from "./state-memory.js";
+export type {
+  Alert,
+  AlertState,
+  AlertStateStore,
+  OutgoingAlert,
+  RuleHealth,
+  StoredAlertState,
+  TemplateData,
+  TemplateExpander,
+} from "./types.js";

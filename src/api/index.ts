@@ -3,5 +3,6 @@
 export { parsePromDuration, parsePromTime } from "./params.js";
 export type { FleetDeps } from "./routes/agent.js";
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./routes/query.js";
+export type { RulesApi } from "./routes/rules.js";
 export type { ApiDeps, BuildInfo } from "./server.js";
 export { buildServer } from "./server.js";

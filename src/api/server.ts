@@ -13,6 +13,7 @@ import { registerMetadataRoutes } from "./routes/metadata.js";
 import { type QueryLimits, registerQueryRoutes } from "./routes/query.js";
 import { registerReadRoutes } from "./routes/read.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
+import { type RulesApi, registerRulesRoutes } from "./routes/rules.js";
 import { registerStatusRoutes } from "./routes/status.js";
 
 /** Build facts shown by /api/v1/status/buildinfo. */
@@ -48,6 +49,8 @@ export interface ApiDeps {
   onRemoteWrite?: (outcome: { status: number; samples: number; refused: number }) => void;
   /** Agent tokens, check lists and host state, for the agent endpoints (absent: agents are refused). */
   fleet?: FleetDeps;
+  /** Rule groups and alerts for /api/v1/rules and /api/v1/alerts (absent: empty lists). */
+  rules?: RulesApi;
   logger?: FastifyBaseLogger;
 }
 
@@ -78,6 +81,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerMetadataRoutes(app, deps);
   registerStatusRoutes(app, deps);
   registerAgentRoutes(app, deps);
+  registerRulesRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({
       status: "error",

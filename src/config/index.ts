@@ -30,6 +30,25 @@ export {
 } from "./json-schema.js";
 export { formatListenAddress, type ListenAddress, parseListenAddress } from "./listen-address.js";
 export { type LoadedConfig, loadConfigDir, MAX_CONFIG_FILE_BYTES } from "./loader.js";
+export {
+  type MaintenanceWindow,
+  maintenanceFileSchema,
+  windowOpen,
+} from "./maintenance-schema.js";
+export {
+  type AlertmanagerForwardConfig,
+  type EmailConfig,
+  type InhibitRule,
+  type NotifyConfig,
+  type NotifyRoute,
+  notifyFileSchema,
+  type PagerdutyConfig,
+  parseNotifyConfig,
+  type ReceiverConfig,
+  type SlackConfig,
+  UNSUPPORTED_INTEGRATIONS,
+  type WebhookConfig,
+} from "./notify-schema.js";
 export type { QueryConfig } from "./query-schema.js";
 export { type RoleConfig, rolesFileSchema } from "./roles-schema.js";
 export {

@@ -4,6 +4,8 @@ import type { CheckSpec } from "../agent/index.js";
 import type { ScrapeConfig } from "../scrape/index.js";
 import type { HostConfig } from "./hosts-schema.js";
 import { ConfigError, type ConfigIssue } from "./issues.js";
+import type { MaintenanceWindow } from "./maintenance-schema.js";
+import type { NotifyConfig } from "./notify-schema.js";
 import type { RoleConfig } from "./roles-schema.js";
 import type { RuleGroupConfig } from "./rules-schema.js";
 import { CONFIG_SECTIONS, checkSectionRegistry } from "./sections/registry.js";
@@ -30,6 +32,10 @@ export interface LoadedConfig {
   readonly hosts: readonly HostConfig[];
   /** Rule groups from `rules/*.yaml`, in file then list order. */
   readonly rules: readonly RuleGroupConfig[];
+  /** notify.yaml; undefined when there is none (alerts are then only logged). */
+  readonly notify?: NotifyConfig;
+  /** Maintenance windows from `maintenance/*.yaml`, in file then list order. */
+  readonly maintenance: readonly MaintenanceWindow[];
   /** Absolute path of every file read, for reload checks. */
   readonly files: string[];
 }
@@ -58,6 +64,7 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     roles: [],
     hosts: [],
     rules: [],
+    maintenance: [],
     defined: { checks: new Set(), roles: new Set() },
   };
   for (const section of CONFIG_SECTIONS) {
@@ -82,8 +89,19 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     section.load(yamls, { draft, report });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  const { server, scrape, checks, roles, hosts, rules } = draft;
-  return { dir: root, server, scrape, checks, roles, hosts, rules, files };
+  const { server, scrape, checks, roles, hosts, rules, notify, maintenance } = draft;
+  return {
+    dir: root,
+    server,
+    scrape,
+    checks,
+    roles,
+    hosts,
+    rules,
+    ...(notify === undefined ? {} : { notify }),
+    maintenance,
+    files,
+  };
 }
 
 function entryIssue(file: string, message: string, hint?: string): ConfigIssue {

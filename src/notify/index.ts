@@ -2,6 +2,7 @@
  * Notifications: Alertmanager matchers, routing, inhibition and time
  * intervals over alerts.
  */
+export { inhibitingRule, inhibits, type Labeled } from "./inhibit.js";
 export {
   legacyMatchers,
   MAX_MATCHER_LENGTH,
@@ -15,6 +16,15 @@ export {
   parseMatcherList,
   parseMatchers,
 } from "./matchers.js";
+export {
+  buildRouteTree,
+  groupKey,
+  groupLabels,
+  labelSetString,
+  matchRoutes,
+  type RouteNode,
+  walkRoutes,
+} from "./route.js";
 export {
   type InclusiveRange,
   intervalContains,

@@ -1,6 +1,8 @@
 import { bug } from "../../lib/errors.js";
 import { checksSection } from "./checks-section.js";
 import { hostsSection } from "./hosts-section.js";
+import { maintenanceSection } from "./maintenance-section.js";
+import { notifySection } from "./notify-section.js";
 import { rolesSection } from "./roles-section.js";
 import { rulesSection } from "./rules-section.js";
 import { scrapeSection } from "./scrape-section.js";
@@ -19,6 +21,8 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   checksSection,
   rolesSection,
   hostsSection,
+  notifySection,
+  maintenanceSection,
   rulesSection,
 ];
 

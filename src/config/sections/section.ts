@@ -1,6 +1,8 @@
 import type { CheckSpec } from "../../agent/index.js";
 import type { ScrapeConfig } from "../../scrape/index.js";
 import type { HostConfig } from "../hosts-schema.js";
+import type { MaintenanceWindow } from "../maintenance-schema.js";
+import type { NotifyConfig } from "../notify-schema.js";
 import type { ConfigIssue } from "../issues.js";
 import type { RoleConfig } from "../roles-schema.js";
 import type { RuleGroupConfig } from "../rules-schema.js";
@@ -19,6 +21,10 @@ export interface ConfigDraft {
   checks: CheckSpec[];
   roles: RoleConfig[];
   hosts: HostConfig[];
+  /** notify.yaml, when present and valid. */
+  notify?: NotifyConfig;
+  /** Valid windows of maintenance/*.yaml, in file then list order. */
+  maintenance: MaintenanceWindow[];
   /** Valid rule groups of rules/*.yaml, in file then list order. */
   rules: RuleGroupConfig[];
   /**

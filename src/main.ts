@@ -6,10 +6,11 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
+import type { Server as TlsServer } from "node:tls";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { DEFAULT_PLUGIN_DIRS, runAgent } from "./agent/index.js";
-import { type BuildInfo, buildServer, type QueryLimits } from "./api/index.js";
+import { type BuildInfo, buildServer, type QueryLimits, readTlsFiles } from "./api/index.js";
 import {
   checksForHost,
   defaultServerConfig,
@@ -98,6 +99,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   };
   let storage: Storage | null = null;
   let db: Db | null = null;
+  const tls = config.tls === undefined ? undefined : readTlsFiles(config.tls);
   const lazyStorage: Storage = {
     appender: () => requireOpen(storage).appender(),
     querier: (mint, maxt) => requireOpen(storage).querier(mint, maxt),
@@ -149,11 +151,13 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     },
     reload: () => reload().then(() => undefined),
     logger,
+    ...(tls === undefined ? {} : { https: tls }),
   });
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
-  const url = `http://${formatListenAddress({ host: config.listen.host, port })}`;
+  const scheme = tls === undefined ? "http" : "https";
+  const url = `${scheme}://${formatListenAddress({ host: config.listen.host, port })}`;
   try {
     const tty = "isTTY" in out && out.isTTY === true;
     db = await Db.open({
@@ -188,6 +192,11 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     if (next.server.dataDir !== config.dataDir) restartNeeded.push("data_dir");
     if (JSON.stringify(next.server.listen) !== JSON.stringify(config.listen))
       restartNeeded.push("listen");
+    if ((next.server.tls === undefined) !== (config.tls === undefined)) restartNeeded.push("tls");
+    else if (next.server.tls !== undefined) {
+      // A renewed certificate takes effect for new connections, without a restart.
+      (app.server as unknown as TlsServer).setSecureContext(readTlsFiles(next.server.tls));
+    }
     scrapeManager.apply(jobsFor(next.scrape, next.server));
     hostChecks = next;
     engine = queryEngine(next.server.query);
@@ -211,6 +220,8 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     ? runAgent({
         server: url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:"),
         token: localToken,
+        // Over loopback to the socket this process listens on: no one to verify against.
+        ...(tls === undefined ? {} : { tls: { insecureSkipVerify: true } }),
         spoolDir: join(config.dataDir, "agent-spool"),
         pluginDirs: DEFAULT_PLUGIN_DIRS,
         signal: agentStop.signal,
@@ -266,6 +277,8 @@ function selfScrapeJob(port: number, config: ServerConfig): ScrapeConfig {
   const interval = config.scrape.self.intervalMs;
   return scrapeJob({
     jobName: "reddot",
+    // Its own socket over loopback when it serves HTTPS: the certificate names a public host.
+    ...(config.tls === undefined ? {} : { scheme: "https", insecureSkipVerify: true }),
     scrapeInterval: interval,
     scrapeTimeout: Math.min(interval, config.scrape.timeoutMs),
     staticConfigs: [

@@ -17,6 +17,7 @@ import { type AgentLog, CheckScheduler } from "./scheduler.js";
 import { Backoff, type BackoffOptions } from "./transport/backoff.js";
 import { Sender } from "./transport/sender.js";
 import { Spool } from "./transport/spool.js";
+import { type TlsFetchOptions, tlsFetch } from "./transport/tls-fetch.js";
 import type { AgentSample, Facts } from "./types.js";
 
 export type { AgentLog } from "./scheduler.js";
@@ -43,6 +44,8 @@ export interface RunAgentOptions {
   /** Stand-ins for /proc and /sys (tests). */
   readonly procRoot?: string;
   readonly sysRoot?: string;
+  /** Trust for an https: server the system CAs do not vouch for (see tlsFetch). */
+  readonly tls?: TlsFetchOptions;
   /** Delivery retry delays; 1 s doubling up to 30 s by default. */
   readonly sendBackoff?: BackoffOptions;
 }
@@ -82,7 +85,9 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
     maxBytes: opts.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
     warn: (m) => log("warn", m),
   });
+  const fetchImpl = opts.tls === undefined ? fetch : tlsFetch(opts.tls);
   const sender = new Sender({
+    fetchImpl,
     url: `${server}/api/v1/agent/report`,
     token: opts.token,
     spool,
@@ -126,7 +131,14 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
   const checksLoop = (async () => {
     const retry = new Backoff({ baseMs: 1000, capMs: checksRefreshMs });
     while (!signal.aborted) {
-      const r = await fetchChecks({ server, token: opts.token, host, timeoutMs: 10_000, signal });
+      const r = await fetchChecks({
+        server,
+        token: opts.token,
+        host,
+        timeoutMs: 10_000,
+        signal,
+        fetchImpl,
+      });
       let wait = checksRefreshMs;
       if (r.ok) {
         retry.reset();

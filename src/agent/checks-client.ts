@@ -22,11 +22,13 @@ export async function fetchChecks(opts: {
   readonly host: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /** fetch implementation; the global fetch by default (tlsFetch for a private CA). */
+  readonly fetchImpl?: typeof fetch;
 }): Promise<FetchChecksResult> {
   const url = `${opts.server}/api/v1/agent/checks?host=${encodeURIComponent(opts.host)}`;
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await (opts.fetchImpl ?? fetch)(url, {
       headers: { authorization: `Bearer ${opts.token}`, accept: "application/json" },
       signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]),
       redirect: "manual",

@@ -41,4 +41,5 @@ export * from "./report.js";
 export { Backoff, type BackoffOptions } from "./transport/backoff.js";
 export { type FlushResult, Sender, type SenderOptions } from "./transport/sender.js";
 export { Spool, type SpoolOptions, type SpoolStats } from "./transport/spool.js";
+export { type TlsFetchOptions, tlsFetch } from "./transport/tls-fetch.js";
 export * from "./types.js";

@@ -6,3 +6,4 @@ export { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./routes/query.js";
 export type { RulesApi } from "./routes/rules.js";
 export type { ApiDeps, BuildInfo } from "./server.js";
 export { buildServer } from "./server.js";
+export { readTlsFiles, type TlsMaterial } from "./tls.js";

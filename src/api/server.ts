@@ -52,11 +52,15 @@ export interface ApiDeps {
   /** Rule groups and alerts for /api/v1/rules and /api/v1/alerts (absent: empty lists). */
   rules?: RulesApi;
   logger?: FastifyBaseLogger;
+  /** Serve HTTPS with this PEM key and certificate (chain) instead of HTTP. */
+  https?: { key: string; cert: string };
 }
 
 /** Builds the HTTP app without listening (tests call `app.inject`). */
 export function buildServer(deps: ApiDeps): FastifyInstance {
+  // Typed as the HTTP flavour either way: routes see the same request objects.
   const app = Fastify({
+    ...(deps.https === undefined ? {} : { https: deps.https }),
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     // Bounds every body that has no tighter limit of its own.

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import {
   DEFAULT_PLUGIN_DIRS,
@@ -48,6 +48,10 @@ export function registerAgentCommand(program: Command): void {
     .option("--interval <duration>", "host metrics and report interval", "10s")
     .option("--facts-interval <duration>", "facts collection interval", "1h")
     .option("--facts-dir <dir>", "directory of custom fact executables, repeatable", collect)
+    .option(
+      "--ca-file <file>",
+      "PEM CA certificate(s) to trust for an https server, besides the system's",
+    )
     .action(
       async (opts: {
         server: string;
@@ -59,6 +63,7 @@ export function registerAgentCommand(program: Command): void {
         interval: string;
         factsInterval: string;
         factsDir?: string[];
+        caFile?: string;
       }) => {
         if (opts.token !== undefined) {
           console.error(
@@ -77,6 +82,7 @@ export function registerAgentCommand(program: Command): void {
             intervalMs: parseDuration(opts.interval, "--interval"),
             factsIntervalMs: parseDuration(opts.factsInterval, "--facts-interval"),
             customFactDirs: opts.factsDir ?? [],
+            ...(opts.caFile === undefined ? {} : { tls: { ca: readCaFile(opts.caFile) } }),
           };
         } catch (e) {
           console.error(`reddot agent: ${e instanceof Error ? e.message : String(e)}`);
@@ -96,4 +102,19 @@ export function registerAgentCommand(program: Command): void {
         process.exit(0);
       },
     );
+}
+
+/** The PEM text of --ca-file; refuses a file that holds no certificate, and any big file. */
+export function readCaFile(path: string): string {
+  let text: string;
+  try {
+    if (statSync(path).size > 1024 * 1024) throw new Error("larger than 1 MiB");
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`--ca-file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`--ca-file ${path}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it`);
+  }
+  return text;
 }

@@ -78,6 +78,14 @@ export interface ServerConfig {
   readonly query: QueryConfig;
   readonly log: LogConfig;
   readonly agents: AgentsConfig;
+  /** HTTPS certificate and key (absolute paths); absent: plain HTTP. */
+  readonly tls?: TlsConfig;
+}
+
+/** `tls`: the server's certificate and key, PEM files. */
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 const MINUTE = 60_000;
@@ -269,6 +277,16 @@ export const serverConfigSchema = z
     query: querySchema.prefault({}).describe("PromQL engine and query API"),
     log: logSchema.prefault({}).describe("Logging"),
     agents: agentsSchema.prefault({}).describe("reddot agents: tokens, default roles, report size"),
+    tls: z
+      .strictObject({
+        cert_file: z
+          .string()
+          .min(1)
+          .describe("PEM certificate (chain first to last), relative to the working directory"),
+        key_file: z.string().min(1).describe("PEM private key of the certificate"),
+      })
+      .optional()
+      .describe("Serve HTTPS instead of HTTP; the files are read again on reload"),
   })
   .transform(
     (c): ServerConfig => ({
@@ -280,6 +298,9 @@ export const serverConfigSchema = z
       query: c.query,
       log: c.log,
       agents: c.agents,
+      ...(c.tls === undefined
+        ? {}
+        : { tls: { certFile: resolve(c.tls.cert_file), keyFile: resolve(c.tls.key_file) } }),
     }),
   )
   .describe("reddot server configuration (reddot.yaml)");

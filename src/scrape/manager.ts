@@ -60,6 +60,7 @@ export class ScrapeManager {
         // host:port never queue behind each other and eat their timeouts.
         http: new http.Agent({ keepAlive: true }),
         https: new https.Agent({ keepAlive: true }),
+        httpsInsecure: new https.Agent({ keepAlive: true, rejectUnauthorized: false }),
       },
     };
   }
@@ -87,6 +88,7 @@ export class ScrapeManager {
         sampleLimit: config.sampleLimit,
         labelLimit: config.labelLimit,
         bodySizeLimit: config.bodySizeLimit,
+        insecureSkipVerify: config.insecureSkipVerify === true,
       };
       const fingerprint = JSON.stringify([
         config.honorLabels,
@@ -95,6 +97,7 @@ export class ScrapeManager {
         config.sampleLimit,
         config.labelLimit,
         config.bodySizeLimit,
+        config.insecureSkipVerify === true,
       ]);
       for (const d of resolved.dropped) {
         dropped.push({ discoveredLabels: labelsToRecord(d), scrapePool: config.jobName });
@@ -159,6 +162,7 @@ export class ScrapeManager {
     while (this.background.size > 0) await Promise.all([...this.background]);
     this.deps.agents.http.destroy();
     this.deps.agents.https.destroy();
+    this.deps.agents.httpsInsecure.destroy();
   }
 
   /** Replaces a changed target's loop; the new one inherits the old one's series. */

@@ -53,6 +53,7 @@ export interface LoopSettings {
   readonly sampleLimit: number;
   readonly labelLimit: number;
   readonly bodySizeLimit: number;
+  readonly insecureSkipVerify: boolean;
 }
 
 /** What a loop needs from its manager. */
@@ -62,7 +63,7 @@ export interface LoopDeps {
   readonly now: () => number;
   readonly onError: (target: string, err: Error) => void;
   readonly parse: ParseFn;
-  readonly agents: { http: http.Agent; https: https.Agent };
+  readonly agents: { http: http.Agent; https: https.Agent; httpsInsecure: https.Agent };
 }
 
 /** One active target as GET /api/v1/targets shows it. */
@@ -224,7 +225,9 @@ export class ScrapeLoop {
       const body = await fetchTarget(this.target.url, {
         timeout: this.target.timeout,
         bodySizeLimit: this.settings.bodySizeLimit,
-        agents: this.deps.agents,
+        agents: this.settings.insecureSkipVerify
+          ? { http: this.deps.agents.http, https: this.deps.agents.httpsInsecure }
+          : this.deps.agents,
       });
       duration = (performance.now() - started) / 1000;
       const parsed = this.deps.parse(body.text, body.contentType, ts);

@@ -60,4 +60,9 @@ export interface ScrapeConfig {
   labelLimit: number;
   /** Bytes of uncompressed body; 0 = the default, 64 MiB. */
   bodySizeLimit: number;
+  /**
+   * Skip TLS certificate checks. Not settable from scrape files: only the
+   * server's scrape of its own /metrics over loopback uses it, when it serves HTTPS.
+   */
+  insecureSkipVerify?: boolean;
 }

@@ -1,15 +1,12 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTestCert } from "../../../lib/test-cert.js";
 import { runBuiltin, validate } from "./test-helpers.js";
-
-const run = promisify(execFile);
 
 function listen(server: {
   listen(port: number, host: string, cb: () => void): unknown;
@@ -178,33 +175,8 @@ describe("http over TLS", () => {
   let base: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "reddot-builtin-tls-"));
-    const key = join(dir, "key.pem");
-    const cert = join(dir, "cert.pem");
-    // openssl is part of the Debian image (ca-certificates depends on it); fail clearly if not.
-    await run(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "5",
-        "-subj",
-        "/CN=localhost",
-      ],
-      { timeout: 30_000 },
-    ).catch((e: unknown) => {
-      throw new Error(`this test needs openssl to make a self-signed certificate: ${String(e)}`);
-    });
-    server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, handler);
+    const { key, cert } = makeTestCert(dir);
+    server = createHttpsServer({ key, cert }, handler);
     base = `https://localhost:${await listen(server)}`;
   });
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { registerAgentCommand } from "./agent.js";
 import { registerPromqltestCommand } from "./promqltest.js";
 import { registerQueryCommand } from "./query.js";
 import { registerServerCommand } from "./server.js";
+import { registerTestCommand } from "./test-command.js";
 import { registerValidateCommand } from "./validate-command.js";
 
 const program = new Command();
@@ -23,6 +24,7 @@ registerValidateCommand(program);
 registerQueryCommand(program);
 registerPromqltestCommand(program);
 registerAgentCommand(program);
+registerTestCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

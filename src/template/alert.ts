@@ -1,0 +1,93 @@
+/**
+ * Prometheus's expansion of alert labels and annotations: the rule's text
+ * after the prelude that defines `$labels`, `$externalLabels`,
+ * `$externalURL` and `$value` (rules/alerting.go). The prelude has no
+ * newline, so line numbers in errors are the user's; columns on line 1 count
+ * the prelude, as in Prometheus.
+ */
+
+import { builtinFuncs } from "./builtins.js";
+import { TemplateError } from "./errors.js";
+import { execute, type GoFunc } from "./exec.js";
+import { prometheusFuncs } from "./funcs-prometheus.js";
+import { checkSize } from "./limits.js";
+import { parse, type Trees } from "./parse.js";
+
+export interface AlertTemplateData {
+  labels: Record<string, string>;
+  externalLabels: Record<string, string>;
+  externalURL: string;
+  value: number;
+}
+
+export interface QueryResultSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface AlertTemplateOptions {
+  query?: (expr: string) => Promise<QueryResultSample[]>;
+  /** Evaluation time in ms since the epoch (`now` in templates); defaults to Date.now(). */
+  now?: () => number;
+}
+
+export const ALERT_PRELUDE =
+  "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}";
+
+function alertFuncs(opts: AlertTemplateOptions, externalURL: string): Map<string, GoFunc> {
+  const m = builtinFuncs();
+  const nowMs = (opts.now ?? Date.now)();
+  for (const [k, v] of prometheusFuncs({ query: opts.query, nowMs, externalURL })) m.set(k, v);
+  return m;
+}
+
+const FUNC_NAMES: ReadonlySet<string> = new Set(alertFuncs({ now: () => 0 }, "").keys());
+
+function parseAlert(name: string, text: string): Trees {
+  const tooBig = checkSize(name, text);
+  if (tooBig) throw new TemplateError(tooBig);
+  return parse(name, ALERT_PRELUDE + text, FUNC_NAMES);
+}
+
+/** Parse check for rule-file validation: undefined when fine, else Go's message (`template: NAME:LINE: ...`). */
+export function checkAlertTemplate(name: string, text: string): string | undefined {
+  try {
+    parseAlert(name, text);
+    return undefined;
+  } catch (e) {
+    if (e instanceof TemplateError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * Expands `text` as Prometheus does for alert labels and annotations. `name`
+ * is the template's name in messages (Prometheus uses `__alert_<alertname>`).
+ * On error returns `<error expanding template: ...>` as Prometheus does.
+ */
+export async function expandAlertTemplate(
+  name: string,
+  text: string,
+  data: AlertTemplateData,
+  opts: AlertTemplateOptions = {},
+): Promise<string> {
+  let trees: Trees;
+  try {
+    trees = parseAlert(name, text);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return `<error expanding template: error parsing template ${name}: ${e.message}>`;
+  }
+  const goData = {
+    Labels: new Map(Object.entries(data.labels)),
+    ExternalLabels: new Map(Object.entries(data.externalLabels)),
+    ExternalURL: data.externalURL,
+    Value: data.value,
+  };
+  try {
+    return await execute(name, goData, { trees, funcs: alertFuncs(opts, data.externalURL) });
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    return `<error expanding template: error executing template ${name}: ${e.message}>`;
+  }
+}

@@ -184,6 +184,7 @@ export class AlertingRule {
     try {
       return await ctx.expand(`__alert_${this.config.name}`, text, data, {
         query: ctx.templateQuery,
+        now: () => ctx.t,
       });
     } catch (e) {
       // Prometheus puts the error in the result rather than failing the rule.

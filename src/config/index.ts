@@ -47,6 +47,7 @@ export {
   type ReceiverConfig,
   type SlackConfig,
   UNSUPPORTED_INTEGRATIONS,
+  unsupportedIntegrationMessage,
   type WebhookConfig,
 } from "./notify-schema.js";
 export type { QueryConfig } from "./query-schema.js";

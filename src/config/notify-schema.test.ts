@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatConfigIssue } from "./issues.js";
-import { parseNotifyConfig } from "./notify-schema.js";
+import { parseNotifyConfig, unsupportedIntegrationMessage } from "./notify-schema.js";
 import { parseYamlFile } from "./yaml-file.js";
 
 function parse(text: string) {
@@ -81,6 +81,9 @@ describe("notify.yaml", () => {
       sendResolved: true,
     });
     expect(noise?.unsupported).toEqual([{ integration: "opsgenie_configs", count: 1 }]);
+    expect(unsupportedIntegrationMessage("opsgenie_configs")).toBe(
+      "integration opsgenie is not supported by reddot",
+    );
     expect(byName.get("forward")?.alertmanager).toEqual([
       { url: "http://am.example.org:9093", timeoutMs: 10_000, sendResolved: true },
     ]);

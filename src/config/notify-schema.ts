@@ -231,6 +231,11 @@ export const UNSUPPORTED_INTEGRATIONS = [
   "incidentio_configs",
 ] as const;
 
+/** The failure logged for a notification to an accepted-unsupported integration (`opsgenie_configs` → "opsgenie"). */
+export function unsupportedIntegrationMessage(integration: string): string {
+  return `integration ${integration.replace(/_configs$/, "")} is not supported by reddot`;
+}
+
 const receiverSchema = z.strictObject({
   name: z.string().min(1),
   email_configs: z.array(emailSchema).default([]),

@@ -55,7 +55,7 @@ describe("reddot test routes", () => {
       [
         "team-X-pager",
         "  receiver: team-X-pager",
-        '    route: {}/{service=~"foo1|foo2|baz"}/0/{severity="critical"}/0',
+        '    route: {}/{service=~"foo1|foo2|baz"}/{severity="critical"}/0',
         "    group_by: [alertname, cluster, service]",
         "    group_wait: 30s, group_interval: 5m, repeat_interval: 3h",
         "    muted now: no",

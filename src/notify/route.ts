@@ -4,9 +4,9 @@ import { type Matcher, matcherToString, matchesLabels } from "./matchers.js";
 /** One node of the routing tree, with Alertmanager's inherited defaults applied. */
 export interface RouteNode {
   /**
-   * Stable id, as Alertmanager's Route.ID(): the matchers of each route from
-   * the root, `/`-separated, each child followed by its index:
-   * `{}/{severity="page"}/0`.
+   * Stable id, as Alertmanager's Route.ID(): the route's key followed by its
+   * index among its siblings: `{}/{severity="page"}/0`,
+   * `{}/{service="db"}/{owner="x"}/1`; the root's is `{}`.
    */
   readonly id: string;
   /** Alertmanager's Route.Key() (the id without indexes), the prefix of group keys. */
@@ -22,7 +22,7 @@ export interface RouteNode {
   readonly muteTimeIntervals: readonly string[];
   readonly activeTimeIntervals: readonly string[];
   readonly routes: readonly RouteNode[];
-  /** Depth-first position in the tree, root first (for ordering output). */
+  /** The parent route; undefined for the root. */
   readonly parent?: RouteNode;
 }
 
@@ -50,7 +50,7 @@ function build(
   const matchers = [...r.matchers].sort(compareMatchers);
   const own = matchersKey(matchers);
   const key = parent === undefined ? own : `${parent.key}/${own}`;
-  const id = parent === undefined ? own : `${parent.id}/${own}/${index}`;
+  const id = parent === undefined ? own : `${key}/${index}`;
   const node: RouteNode & { routes: RouteNode[] } = {
     id,
     key,

@@ -151,6 +151,29 @@ describe("rules/*.yaml", () => {
     ]);
   });
 
+  it("reports template errors in labels and annotations at their value", async () => {
+    const found = await issues({
+      "rules/a.yaml": [
+        "groups:",
+        "  - name: g",
+        "    rules:",
+        "      - alert: A",
+        "        expr: up == 0",
+        '        labels: { severity: "{{ $labels.x" }',
+        "        annotations:",
+        '          summary: "{{ if }}"',
+        '          ok: "{{ $labels.instance }} at {{ $value | humanize }}"',
+        "",
+      ].join("\n"),
+    });
+    expect(found.map((i) => [i.line, i.key])).toEqual([
+      [6, "groups[0].rules[0].labels.severity"],
+      [8, "groups[0].rules[0].annotations.summary"],
+    ]);
+    expect(found[0]?.message).toMatch(/^label "severity": /);
+    expect(found[1]?.message).toMatch(/^annotation "summary": /);
+  });
+
   it("reports unknown keys with a hint", async () => {
     const found = await issues({
       "rules/a.yaml":

@@ -192,6 +192,23 @@ describe("alerting rules", () => {
     expect(sent.at(-1)?.[0]?.endsAt).toBe(T0 + 3 * MIN);
   });
 
+  it("expands label and annotation templates with the sample's labels and value", async () => {
+    const sent: OutgoingAlert[][] = [];
+    const m = manager(sent);
+    const rule = alertRule({
+      for: 0,
+      labels: { severity: "{{ if gt $value 50.0 }}page{{ else }}ticket{{ end }}" },
+      annotations: { summary: "{{ $labels.job }} has {{ $value }} errors ({{ $externalURL }})" },
+    });
+    await m.update([group([rule])]);
+    await put({ __name__: "errors", job: "api" }, T0, 7);
+    await m.groups()[0]?.evaluate(T0);
+    expect(sent[0]?.[0]).toMatchObject({
+      labels: { alertname: "HighErrors", job: "api", severity: "ticket" },
+      annotations: { summary: "api has 7 errors (http://reddot:9090)" },
+    });
+  });
+
   it("fails the evaluation on duplicate label sets after templating", async () => {
     const m = manager([]);
     await m.update([group([alertRule({ expr: "errors", for: 0 })])]);

@@ -1,6 +1,7 @@
 import type { RuleGroupConfig } from "../config/index.js";
 import type { Engine } from "../promql/index.js";
 import type { Storage } from "../storage/index.js";
+import { expandAlertTemplate } from "../template/index.js";
 import { type GroupDeps, type RuleCounters, RuleGroup } from "./group.js";
 import type {
   AlertStateStore,
@@ -25,7 +26,7 @@ export interface RuleManagerOptions {
   readonly onAlerts?: (alerts: OutgoingAlert[]) => void | Promise<void>;
   /** Persists alert state; without it, state lives only in memory. */
   readonly stateStore?: AlertStateStore;
-  /** The template package's expandAlertTemplate; default: text unchanged. */
+  /** Expands label and annotation templates; default: the template package's expandAlertTemplate. */
   readonly expandTemplate?: TemplateExpander;
   /** Wall clock (ms); tests pass a fake one. */
   readonly now?: () => number;
@@ -67,7 +68,7 @@ export class RuleManager {
       resendDelay: opts.resendDelay ?? DEFAULT_RESEND_DELAY_MS,
       externalURL: opts.externalURL ?? "",
       externalLabels: opts.externalLabels ?? {},
-      expand: opts.expandTemplate ?? (async (_name, text) => text),
+      expand: opts.expandTemplate ?? expandAlertTemplate,
       ...(opts.onAlerts !== undefined ? { onAlerts: opts.onAlerts } : {}),
       ...(opts.stateStore !== undefined ? { stateStore: opts.stateStore } : {}),
       ...(opts.onError !== undefined ? { onError: opts.onError } : {}),

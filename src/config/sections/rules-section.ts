@@ -1,5 +1,6 @@
 import { isScalar, type Node } from "yaml";
 import { type ParseError, parseExpr } from "../../promql/index.js";
+import { checkAlertTemplate } from "../../template/index.js";
 import { CONFIG_PARSE_OPTIONS } from "../fields.js";
 import type { ConfigIssue, KeyPath } from "../issues.js";
 import {
@@ -187,4 +188,4 @@ function exprIssue(file: YamlFile, path: KeyPath, expr: string, e: ParseError): 
 }
 
 /** `rules/*.yaml`, templates checked as the template package parses them. */
-export const rulesSection: ConfigSection = rulesSectionWith(() => undefined);
+export const rulesSection: ConfigSection = rulesSectionWith(checkAlertTemplate);

@@ -181,6 +181,8 @@ export class AlertingRule {
   }
 
   private async expandOne(ctx: AlertEvalContext, text: string, data: TemplateData) {
+    // Fast path: text without an action expands to itself.
+    if (!text.includes("{{")) return text;
     try {
       return await ctx.expand(`__alert_${this.config.name}`, text, data, {
         query: ctx.templateQuery,

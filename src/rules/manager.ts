@@ -122,6 +122,8 @@ export class RuleManager {
       await this.deps.stateStore?.save(k, []);
     }
     this.current = next;
+    // Persisted state is restored once, at the first update; later groups start empty.
+    this.restored.clear();
     if (this.started) for (const g of next) this.schedule(g);
   }
 

@@ -61,6 +61,35 @@ export function checkAlertTemplate(name: string, text: string): string | undefin
 }
 
 /**
+ * Prometheus's Expander.Expand for any Go-shaped data: throws TemplateError
+ * whose message is Prometheus's (`error parsing template NAME: ...`,
+ * `error executing template NAME: ...`).
+ */
+export async function expandGoTemplate(
+  name: string,
+  text: string,
+  data: unknown,
+  opts: AlertTemplateOptions & { externalURL?: string; html?: boolean } = {},
+): Promise<string> {
+  let trees: Trees;
+  try {
+    const tooBig = checkSize(name, text);
+    if (tooBig) throw new TemplateError(tooBig);
+    trees = parse(name, text, FUNC_NAMES);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    throw new TemplateError(`error parsing template ${name}: ${e.message}`);
+  }
+  try {
+    const funcs = alertFuncs(opts, opts.externalURL ?? "");
+    return await execute(name, data, { trees, funcs, html: opts.html });
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    throw new TemplateError(`error executing template ${name}: ${e.message}`);
+  }
+}
+
+/**
  * Expands `text` as Prometheus does for alert labels and annotations. `name`
  * is the template's name in messages (Prometheus uses `__alert_<alertname>`).
  * On error returns `<error expanding template: ...>` as Prometheus does.
@@ -71,13 +100,8 @@ export async function expandAlertTemplate(
   data: AlertTemplateData,
   opts: AlertTemplateOptions = {},
 ): Promise<string> {
-  let trees: Trees;
-  try {
-    trees = parseAlert(name, text);
-  } catch (e) {
-    if (!(e instanceof TemplateError)) throw e;
-    return `<error expanding template: error parsing template ${name}: ${e.message}>`;
-  }
+  const tooBig = checkSize(name, text);
+  if (tooBig) return `<error expanding template: ${tooBig}>`;
   const goData = {
     Labels: new Map(Object.entries(data.labels)),
     ExternalLabels: new Map(Object.entries(data.externalLabels)),
@@ -85,9 +109,12 @@ export async function expandAlertTemplate(
     Value: data.value,
   };
   try {
-    return await execute(name, goData, { trees, funcs: alertFuncs(opts, data.externalURL) });
+    return await expandGoTemplate(name, ALERT_PRELUDE + text, goData, {
+      ...opts,
+      externalURL: data.externalURL,
+    });
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
-    return `<error expanding template: error executing template ${name}: ${e.message}>`;
+    return `<error expanding template: ${e.message}>`;
   }
 }

@@ -191,11 +191,11 @@ describe("errors", () => {
     ],
     [
       "{{index .L 5}}",
-      'template: test:1:2: executing "test" at <index>: error calling index: index out of range: 5',
+      'template: test:1:2: executing "test" at <index .L 5>: error calling index: index out of range: 5',
     ],
     [
       '{{eq 1 "a"}}',
-      'template: test:1:2: executing "test" at <eq>: error calling eq: incompatible types for comparison',
+      'template: test:1:2: executing "test" at <eq 1 "a">: error calling eq: incompatible types for comparison',
     ],
     [
       '{{template "nope"}}',

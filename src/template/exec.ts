@@ -192,6 +192,8 @@ class Executor {
     if (typeof v === "function") this.errorf(`can't print ${typeName(v)} of type func`);
     if (this.opts.html) {
       if (v instanceof SafeHTML) return v.value;
+      // html/template prints a missing value as nothing rather than "<no value>".
+      if (v === undefined) return "";
       return htmlEscape(printValue(v));
     }
     return printValue(v);
@@ -304,7 +306,7 @@ class Executor {
         return this.evalFields(dot, recv, first, first.field, rest, final);
       }
       case "identifier":
-        return this.evalFunction(dot, first, rest, final);
+        return this.evalFunction(dot, first, cmd, rest, final);
       case "pipe":
         this.notAFunction(first, cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -365,7 +367,7 @@ class Executor {
       case "pipe":
         return this.evalPipeline(dot, n);
       case "identifier":
-        return this.evalFunction(dot, n, [], NO_FINAL);
+        return this.evalFunction(dot, n, n, [], NO_FINAL);
       case "chain": {
         const recv = await this.evalArg(dot, n.node);
         return this.evalFields(dot, recv, n, n.field, [], NO_FINAL);
@@ -400,9 +402,9 @@ class Executor {
   ): Promise<unknown> {
     this.node = at;
     const hasArgs = args.length > 0 || final !== NO_FINAL;
-    if (recv === undefined || recv === null) {
-      this.errorf(`nil pointer evaluating interface {}.${name}`);
-    }
+    // A field of an invalid value (missing key, nil data) is invalid too; of nil it is an error.
+    if (recv === undefined) return undefined;
+    if (recv === null) this.errorf(`nil pointer evaluating interface {}.${name}`);
     const obj = recv as Record<string, unknown>;
     const isObject = typeof recv === "object";
     const member = isObject && /^\p{Lu}/u.test(name) ? obj[name] : undefined;
@@ -438,6 +440,7 @@ class Executor {
   private async evalFunction(
     dot: unknown,
     n: Extract<ArgNode, { type: "identifier" }>,
+    cmd: CommandNode | ArgNode,
     args: ArgNode[],
     final: unknown,
   ): Promise<unknown> {
@@ -470,11 +473,13 @@ class Executor {
     } else if (vals.length !== fn.length) {
       this.errorf(`wrong number of args for ${name}: want ${fn.length} got ${vals.length}`);
     }
+    // Go reports call errors at the whole command (`humanize "one"`).
+    this.node = cmd;
     try {
       return await (fn as (...a: unknown[]) => unknown)(...vals);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
-      this.node = n;
+      this.node = cmd;
       if (e instanceof ArgTypeError) return this.errorf(e.message);
       return this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -130,7 +130,7 @@ export function formatFloat(x: number, verb: "e" | "E" | "f" | "g" | "G", prec: 
       let eprec = shortest ? 6 : prec === 0 ? 1 : prec;
       const nd = d.digits.length;
       if (!shortest && eprec > nd && nd >= d.dp) eprec = nd;
-      const exp = nd === 0 ? 0 : d.dp - 1;
+      const exp = d.dp - 1;
       if (exp < -4 || exp >= eprec) {
         return sign + fmtE(d, Math.max(nd - 1, 0), verb === "G");
       }
@@ -285,8 +285,10 @@ function formatOne(
       const f = verb === "F" ? "f" : (verb as "e" | "E" | "f" | "g" | "G");
       const prec = spec.prec ?? (f === "g" || f === "G" ? -1 : 6);
       let s = formatFloat(v, f, prec);
+      // Go keeps the sign of infinities ("+Inf") and drops NaN's unless asked; never zero-padded.
       if (s === "+Inf" || s === "-Inf" || s === "NaN") {
-        s = signed(s, spec);
+        if (s === "+Inf" && spec.space && !spec.plus) s = " Inf";
+        if (s === "NaN" && (spec.plus || spec.space)) s = `${spec.plus ? "+" : " "}NaN`;
         return pad(s, { ...spec, zero: false }, true);
       }
       return pad(signed(s, spec), spec, true);

@@ -269,8 +269,10 @@ export function prometheusFuncs(ctx: PrometheusFuncContext): Map<string, GoFunc>
     return new GoDuration(BigInt(Math.round(v * 1e9)));
   });
   m.set("pathPrefix", () => {
+    // Go's url.URL.Path: "" when the URL has no path at all.
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([?#]|$)/i.test(ctx.externalURL)) return "";
     try {
-      return new URL(ctx.externalURL).pathname.replace(/\/$/, "");
+      return decodeURIComponent(new URL(ctx.externalURL).pathname);
     } catch {
       return "";
     }

@@ -259,7 +259,7 @@ function lexInside(
       else push("ident", word, s);
       continue;
     }
-    fail(pos, `unrecognized character in action: ${JSON.stringify(c)}`);
+    fail(pos, `unrecognized character in action: ${goUnicode(text.codePointAt(pos) ?? 0)}`);
   }
 }
 
@@ -282,4 +282,11 @@ function lexNumber(
   }
   push("number", s, pos);
   return pos + s.length;
+}
+
+/** Go's `%#U`: `U+0078 'x'`, without the quoted rune when it is not printable. */
+function goUnicode(cp: number): string {
+  const code = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+  const ch = String.fromCodePoint(cp);
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch) ? `${code} '${ch}'` : code;
 }

@@ -79,7 +79,7 @@ function isBytes(b: unknown): b is Uint8Array {
   return b instanceof Uint8Array;
 }
 
-function headerRecord(h: HeadersInit | undefined): Record<string, string> {
+function headerRecord(h: RequestInit["headers"]): Record<string, string> {
   if (h === undefined) return {};
   if (h instanceof Headers) return Object.fromEntries(h.entries());
   if (Array.isArray(h)) return Object.fromEntries(h);

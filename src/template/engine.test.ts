@@ -183,11 +183,11 @@ describe("errors", () => {
     ["{{break}}", "template: test:1: {{break}} outside {{range}}"],
     [
       "line1\nline2 {{.A.B}}",
-      'template: test:2:8: executing "test" at <.A.B>: nil pointer evaluating interface {}.B',
+      'template: test:2:10: executing "test" at <.A.B>: nil pointer evaluating interface {}.B',
     ],
     [
       "{{.X.Y}}",
-      'template: test:1:2: executing "test" at <.X.Y>: can\'t evaluate field Y in type string',
+      'template: test:1:4: executing "test" at <.X.Y>: can\'t evaluate field Y in type string',
     ],
     [
       "{{index .L 5}}",

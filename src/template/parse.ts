@@ -388,10 +388,14 @@ class Parser {
     const t = this.nextNonSpace();
     let node = this.term(t, ctx);
     if (this.peek().kind === "field") {
+      // Go positions `.A.B` and `$x.A` at the first chained field, as it builds them from a chain.
+      const chainPos = this.peek().pos;
       const fields: string[] = [];
       while (this.peek().kind === "field") fields.push(this.next().val.slice(1));
-      if (node.type === "field") node = { ...node, ident: [...node.ident, ...fields] };
-      else if (node.type === "variable") node = { ...node, ident: [...node.ident, ...fields] };
+      if (node.type === "field")
+        node = { ...node, ident: [...node.ident, ...fields], pos: chainPos };
+      else if (node.type === "variable")
+        node = { ...node, ident: [...node.ident, ...fields], pos: chainPos };
       else if (node.type === "chain") node = { ...node, field: [...node.field, ...fields] };
       else {
         if (
@@ -403,7 +407,7 @@ class Parser {
         ) {
           this.fail(t, `unexpected . after term ${JSON.stringify(t.val)}`);
         }
-        node = { type: "chain", node, field: fields, ...this.p(t.pos) };
+        node = { type: "chain", node, field: fields, ...this.p(chainPos) };
       }
     }
     return node;

@@ -221,6 +221,13 @@ describe("errors", () => {
     expect(msg).toContain("output exceeds 1048576 bytes");
   });
 
+  it("handles a 64 KiB template of many actions", async () => {
+    const text = "{{.}}\n".repeat(10_000);
+    const out = await run(text, "x");
+    expect(out).toBe("x\n".repeat(10_000));
+    expect(await runErr(`${text}{{.Nope}}`, "x")).toContain("template: test:10001:2:");
+  });
+
   it("bounds range iterations", async () => {
     const msg = await runErr(`{{range 200000}}{{end}}`);
     expect(msg).toContain("range iterations exceed 100000");

@@ -56,16 +56,28 @@ const KEYWORDS = new Set([
 const SPACE = /[ \t\r\n]/;
 const ALNUM = /[\p{L}\p{Nd}_]/u;
 
-function lineAt(text: string, pos: number): number {
-  let n = 1;
-  for (let i = 0; i < pos; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
+/** Line numbers by binary search over newline offsets, so lexing stays linear. */
+function lineIndex(text: string): (pos: number) => number {
+  const nl: number[] = [];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) nl.push(i);
+  return (pos) => {
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid] < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
 }
 
 /** Splits `text` into tokens; throws TemplateError like Go's lexer errors (`template: NAME:LINE: ...`). */
 export function lex(name: string, text: string): Token[] {
   const out: Token[] = [];
   let pos = 0;
+  const lines = lineIndex(text);
+  const lineAt = (_t: string, at: number) => lines(at);
   const fail = (at: number, msg: string): never => {
     throw new TemplateError(`template: ${name}:${lineAt(text, at)}: ${msg}`);
   };

@@ -121,8 +121,7 @@ class Executor {
     const nl = before.lastIndexOf("\n");
     const col = nl < 0 ? n.pos : n.pos - (nl + 1);
     const line = 1 + (before.match(/\n/g)?.length ?? 0);
-    let ctx = nodeString(n as Node | ArgNode | CommandNode);
-    if (ctx.length > 20) ctx = `${ctx.slice(0, 20)}...`;
+    const ctx = nodeString(n as Node | ArgNode | CommandNode);
     throw new TemplateError(
       `template: ${n.src.name}:${line}:${col}: executing "${this.tmplName}" at <${ctx}>: ${msg}`,
     );

@@ -88,10 +88,18 @@ function zoneAt(name: string, ms: number): { offsetMin: number; abbr: string } {
     fmt.formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /GMT([+-])(\d+)(?::(\d+))?/.exec(off);
   const offsetMin = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
-  const short = new Intl.DateTimeFormat("en-US", { timeZone: name, timeZoneName: "short" })
-    .formatToParts(new Date(ms))
-    .find((p) => p.type === "timeZoneName")?.value;
-  let abbr = short && !short.startsWith("GMT") ? short : "";
+  // Go prints tzdata's abbreviation (CET, EST) or the numeric offset (+04); ICU knows the
+  // common abbreviations under en-US (American zones) or en-GB (European ones).
+  let abbr = "";
+  for (const locale of ["en-US", "en-GB"]) {
+    const short = new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: "short" })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === "timeZoneName")?.value;
+    if (short && /^[A-Z]{2,5}$/.test(short) && (short !== "GMT" || offsetMin === 0)) {
+      abbr = short;
+      break;
+    }
+  }
   if (!abbr) {
     const sign = offsetMin < 0 ? "-" : "+";
     const a = Math.abs(offsetMin);

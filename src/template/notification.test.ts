@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { KV } from "./funcs-alertmanager.js";
 import { type NotificationData, NotificationTemplates } from "./notification.js";
+import { GoTime } from "./values.js";
 
 const T0 = Date.UTC(2024, 2, 1, 12, 30, 0);
 
@@ -190,5 +192,56 @@ describe("user template files", () => {
     await expect(t.render('{{ template "loop" . }}', data())).rejects.toThrow(
       "exceeded maximum template depth (100)",
     );
+  });
+});
+
+// Scenarios from Alertmanager's template/template_test.go (TestTemplateExpansion, TestTemplateFuncs).
+describe("Alertmanager template functions (upstream scenarios)", () => {
+  const t = NotificationTemplates.parse([]);
+  const jan1 = new GoTime(Date.UTC(2024, 0, 1, 8, 15, 30));
+  const kv = KV.of({ key1: "key1", key2: "key2", key3: "key3", key4: "key4" });
+  it.each<[string, unknown, string, boolean?]>([
+    ["abc", undefined, "abc"],
+    ['{{ "abc" }}', undefined, "abc"],
+    ['{{ "abc" | toUpper }}', undefined, "ABC"],
+    ['{{ "ABC" | toLower }}', undefined, "abc"],
+    ['{{ "abc" | title }}', undefined, "Abc"],
+    ['{{ " a b c " | trimSpace }}', undefined, "a b c"],
+    ['{{ if match "^a" "abc"}}abc{{ end }}', undefined, "abc"],
+    ['{{ if match "abcd" "abc" }}abc{{ end }}', undefined, ""],
+    ['{{ . | join "," }}', ["a", "b", "c"], "a,b,c"],
+    ['{{ "<b>" }}', undefined, "<b>"],
+    ['{{ "<b>" }}', undefined, "&lt;b&gt;", true],
+    ['{{ "<b>" | safeHtml }}', undefined, "<b>", true],
+    ['{{ reReplaceAll "ab" "AB" "abcdabcda"}}', undefined, "ABcdABcda"],
+    [
+      '{{ with .GroupLabels }}{{ with .Remove (stringSlice "key1" "key3") }}{{ .SortedPairs.Values }}{{ end }}{{ end }}',
+      { GroupLabels: kv },
+      "[key2 key4]",
+    ],
+    ['{{ match "[a-z]+" "abc" }}', undefined, "true"],
+    ['{{ . | date "2006-01-02" }}', jan1, "2024-01-01"],
+    ['{{ . | tz "Europe/Paris" }}', jan1, "2024-01-01 09:15:30 +0100 CET"],
+    [
+      "{{ range . }}{{ humanizeDuration . }}:{{ end }}",
+      [0, 1, 60, 3600, 86400, 86400 + 3600, -(86400 * 2 + 3600 * 3 + 60 * 4 + 5), 899.99],
+      "0s:1s:1m 0s:1h 0m 0s:1d 0h 0m 0s:1d 1h 0m 0s:-2d 3h 4m 5s:14m 59s:",
+    ],
+    ["{{ . | since | humanizeDuration }}", new GoTime(T0 - 3_600_000), "1h 0m 0s"],
+  ])("%s", async (text, goData, want, html) => {
+    expect(await t.renderData(text, goData, { html, now: () => T0 })).toBe(want);
+  });
+
+  it.each([
+    [
+      '{{ . | tz "Invalid/Timezone" }}',
+      'template: :1:7: executing "" at <tz "Invalid/Timezone">: error calling tz: unknown time zone Invalid/Timezone',
+    ],
+    [
+      '{{ humanizeDuration "one" }}',
+      'template: :1:3: executing "" at <humanizeDuration "one">: error calling humanizeDuration: strconv.ParseFloat: parsing "one": invalid syntax',
+    ],
+  ])("%s fails", async (text, msg) => {
+    await expect(t.renderData(text, new GoTime(T0))).rejects.toThrow(msg);
   });
 });

@@ -102,7 +102,12 @@ export class NotificationTemplates {
   }
 
   /** Renders a config field's text against `data`. Throws TemplateError. */
-  async render(text: string, data: NotificationData, opts: RenderOptions = {}): Promise<string> {
+  render(text: string, data: NotificationData, opts: RenderOptions = {}): Promise<string> {
+    return this.renderData(text, templateData(data), opts);
+  }
+
+  /** Renders against data already in Go's shape (see values.ts); for tests and callers with their own data. */
+  async renderData(text: string, goData: unknown, opts: RenderOptions = {}): Promise<string> {
     let trees = this.cache.get(text);
     if (!trees) {
       const tooBig = checkSize("", text);
@@ -113,7 +118,7 @@ export class NotificationTemplates {
       if (this.cache.size >= MAX_CACHED_TEXTS) this.cache.clear();
       this.cache.set(text, trees);
     }
-    return execute("", templateData(data), {
+    return execute("", goData, {
       trees,
       funcs: funcs(opts.now ?? Date.now),
       html: opts.html === true,

@@ -3,6 +3,7 @@
  * intervals over alerts.
  */
 export { inhibitingRule, inhibits, type Labeled } from "./inhibit.js";
+export { maintenanceMutedBy } from "./maintenance.js";
 export {
   legacyMatchers,
   MAX_MATCHER_LENGTH,
@@ -25,6 +26,20 @@ export {
   type RouteNode,
   walkRoutes,
 } from "./route.js";
+export {
+  MAX_SILENCE_AUTHOR,
+  MAX_SILENCE_COMMENT,
+  MAX_SILENCE_MATCHERS,
+  MAX_SILENCES,
+  SILENCE_RETENTION_MS,
+  type Silence,
+  type SilenceFilter,
+  type SilenceInput,
+  type SilenceState,
+  SilenceStore,
+  silenceState,
+  validateSilence,
+} from "./silences.js";
 export {
   type InclusiveRange,
   intervalContains,

@@ -217,6 +217,14 @@ describe("expandAlertTemplate", () => {
   it.each([
     ["{{ $labels.instance }} is at {{ $value }}", "web1:9100 is at 0.30000000000000004"],
     ["{{ $labels.missing }}", "<no value>"],
+    ['{{ index $labels "missing" }}|{{ index $externalLabels "x" }}', "|"],
+    ['{{ if eq $labels.alertname "HighLoad" }}yes{{ end }}', "yes"],
+    ["{{ if gt $value 0.25 }}high{{ end }}", "high"],
+    ['{{ $labels.instance | reReplaceAll ":.*" "" }}', "web1"],
+    [
+      "{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}",
+      "alertname=HighLoad;instance=web1:9100;",
+    ],
     ["{{ $externalLabels.cluster }} {{ $externalURL }}", "eu https://reddot.example.com"],
     ["{{ .Labels.alertname }}", "HighLoad"],
     ['{{ $value | printf "%.2f" }}', "0.30"],

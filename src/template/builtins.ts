@@ -96,9 +96,9 @@ function indexOne(item: unknown, key: unknown): unknown {
   }
   if (item instanceof Map) {
     if (item.has(key)) return item.get(key);
-    // Go returns the zero value of the element type; maps here hold strings.
+    // Go returns the zero value of the element type; label maps hold strings.
     const sample = item.values().next();
-    return sample.done ? undefined : zeroOf(sample.value);
+    return sample.done ? "" : zeroOf(sample.value);
   }
   throw new Error(`can't index item of type ${typeName(item)}`);
 }

@@ -136,15 +136,6 @@ function jsEscape(s: string): string {
       case "=":
         out += "\\u003D";
         break;
-      case "\n":
-        out += "\\n";
-        break;
-      case "\r":
-        out += "\\r";
-        break;
-      case "\t":
-        out += "\\t";
-        break;
       default: {
         const cp = ch.codePointAt(0) ?? 0;
         out += cp < 0x20 ? `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}` : ch;

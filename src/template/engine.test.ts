@@ -112,6 +112,7 @@ describe("text/template syntax", () => {
     ],
     ["html", `{{html "<a href='x'>&</a>"}}`, "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"],
     ["js", `{{js "it's <b>"}}`, "it\\'s \\u003Cb\\u003E"],
+    ["js control characters", '{{js "a\\nb"}}', "a\\u000Ab"],
     ["urlquery", `{{urlquery "a b&c=d/é"}}`, "a+b%26c%3Dd%2F%C3%A9"],
     ["list print", "{{.List}}", "[a b c]"],
     ["map print", "{{.Map}}", "map[one:1 three:3 two:2]"],
@@ -226,6 +227,15 @@ describe("errors", () => {
     const out = await run(text, "x");
     expect(out).toBe("x\n".repeat(10_000));
     expect(await runErr(`${text}{{.Nope}}`, "x")).toContain("template: test:10001:2:");
+  });
+
+  it("refuses deeply nested parentheses and control structures", async () => {
+    expect(await runErr(`{{${"(".repeat(5000)}1${")".repeat(5000)}}}`)).toBe(
+      "template: test:1: max expression depth 100 exceeded",
+    );
+    expect(await runErr(`${"{{if true}}".repeat(5000)}${"{{end}}".repeat(5000)}`)).toBe(
+      "template: test:1: max nesting depth 100 exceeded",
+    );
   });
 
   it("bounds range iterations", async () => {

@@ -77,6 +77,7 @@ class Parser {
   private vars: string[] = ["$"];
   private rangeDepth = 0;
   private depth = 0;
+  private parens = 0;
   private readonly trees: Trees = new Map();
   private readonly src: Source;
 
@@ -437,7 +438,9 @@ class Parser {
       case "number":
         return this.number(t);
       case "lparen": {
+        if (++this.parens > MAX_DEPTH) this.fail(t, `max expression depth ${MAX_DEPTH} exceeded`);
         const pipe = this.pipeline("parenthesized pipeline", "rparen");
+        this.parens--;
         return { ...pipe, pos: t.pos };
       }
     }

@@ -12,6 +12,7 @@ export {
 } from "./manager.js";
 export { RecordingRule, RuleEvalError } from "./recording.js";
 export { MemoryAlertStateStore } from "./state-memory.js";
+export { MetaAlertStateStore } from "./state-store.js";
 export type {
   Alert,
   AlertState,

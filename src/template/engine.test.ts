@@ -215,6 +215,12 @@ describe("errors", () => {
     expect(msg).toContain("exceeded maximum template depth (100)");
   });
 
+  it("stops a template that calls itself twice per level (exponential work)", async () => {
+    const text = `{{define "r"}}{{if .}}{{template "r" (slice . 1)}}{{template "r" (slice . 1)}}{{end}}{{end}}{{template "r" .L}}`;
+    const msg = await runErr(text, { L: Array.from({ length: 40 }, () => 1n) });
+    expect(msg).toContain("execution exceeds 1000000 steps");
+  });
+
   it("bounds output size", async () => {
     const msg = await runErr(
       `{{range 100000}}{{"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}}{{end}}`,

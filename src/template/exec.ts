@@ -39,12 +39,15 @@ export interface ExecLimits {
   readonly maxOutputBytes: number;
   readonly maxRangeIterations: number;
   readonly maxDepth: number;
+  /** Nodes walked per rendering: bounds templates that call themselves several times (2^depth work). */
+  readonly maxSteps: number;
 }
 
 export const DEFAULT_LIMITS: ExecLimits = {
   maxOutputBytes: 1 << 20,
   maxRangeIterations: 100_000,
   maxDepth: 100,
+  maxSteps: 1_000_000,
 };
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -92,6 +95,7 @@ export async function execute(name: string, data: unknown, opts: ExecOptions): P
 class Executor {
   out = "";
   private iterations = 0;
+  private steps = 0;
   private readonly limits: ExecLimits;
   private tmplName = "";
   private node: (Pos & { type: string }) | undefined;
@@ -142,6 +146,10 @@ class Executor {
   }
 
   private async walk(dot: unknown, n: Node, depth: number): Promise<void> {
+    if (++this.steps > this.limits.maxSteps) {
+      this.node = n;
+      this.errorf(`execution exceeds ${this.limits.maxSteps} steps`);
+    }
     switch (n.type) {
       case "text":
         this.write(n.text);

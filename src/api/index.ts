@@ -4,6 +4,7 @@ export { parsePromDuration, parsePromTime } from "./params.js";
 export type { FleetDeps } from "./routes/agent.js";
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./routes/query.js";
 export type { RulesApi } from "./routes/rules.js";
+export { gettableSilence, MAX_SILENCE_BODY_BYTES } from "./routes/silences.js";
 export type { ApiDeps, BuildInfo } from "./server.js";
 export { buildServer } from "./server.js";
 export { readTlsFiles, type TlsMaterial } from "./tls.js";

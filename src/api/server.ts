@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { RemoteWriteLimits } from "../ingest/index.js";
+import type { SilenceStore } from "../notify/index.js";
 import type { Engine } from "../promql/index.js";
 import type { TargetMetadata } from "../scrape/index.js";
 import type { Storage } from "../storage/index.js";
@@ -14,6 +15,7 @@ import { type QueryLimits, registerQueryRoutes } from "./routes/query.js";
 import { registerReadRoutes } from "./routes/read.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
 import { type RulesApi, registerRulesRoutes } from "./routes/rules.js";
+import { registerSilenceRoutes } from "./routes/silences.js";
 import { registerStatusRoutes } from "./routes/status.js";
 
 /** Build facts shown by /api/v1/status/buildinfo. */
@@ -51,6 +53,8 @@ export interface ApiDeps {
   fleet?: FleetDeps;
   /** Rule groups and alerts for /api/v1/rules and /api/v1/alerts (absent: empty lists). */
   rules?: RulesApi;
+  /** Silences for the Alertmanager v2 silence API (absent: those routes are not served). */
+  silences?: SilenceStore;
   logger?: FastifyBaseLogger;
   /** Serve HTTPS with this PEM key and certificate (chain) instead of HTTP. */
   https?: { key: string; cert: string };
@@ -86,6 +90,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerStatusRoutes(app, deps);
   registerAgentRoutes(app, deps);
   registerRulesRoutes(app, deps);
+  registerSilenceRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({
       status: "error",

@@ -323,6 +323,11 @@ export class SilenceStore {
     });
   }
 
+  /** The store's clock (ms): what "now" means for states and writes. */
+  now(): number {
+    return this.#now();
+  }
+
   /** One silence by id. */
   get(id: string): Silence | undefined {
     return this.#byId.get(id);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, release, totalmem } from "node:os";
 import { dirname } from "node:path";
+import type { AgentBenchResult } from "./agent.js";
 import type { PeerResult } from "./measure.js";
 import type { QueryBenchResult } from "./query.js";
 
@@ -43,6 +44,8 @@ export interface RunReport {
   readonly peers: readonly PeerResult[];
   /** The query latency benchmark, when it ran. */
   readonly query?: QueryBenchResult;
+  /** The agent footprint benchmark, when it ran. */
+  readonly agent?: AgentBenchResult;
 }
 
 const MB = 1024 * 1024;
@@ -154,5 +157,67 @@ export function queryCaption(q: QueryBenchResult): string {
   return [
     `Query latency — ${s.hosts} hosts × 100 = ${s.series} series, ${s.hours} h at ${s.intervalSeconds} s (${s.samples} samples); instant queries at ${q.instantTime}, range queries over the whole span at ${q.rangeStep} s step`,
     `${q.warmup} warm-up + ${q.runs} timed runs per query, one at a time over one keep-alive connection; ${versions}`,
+  ].join("\n");
+}
+
+/**
+ * The agent benchmark as a markdown table: agent and node_exporter side by
+ * side (CPU s, % of one core, RSS mean/max), agent ÷ node_exporter, and issue
+ * 4's targets marked met or not met.
+ */
+export function agentTable(a: AgentBenchResult): string {
+  const rows = [
+    "| process | CPU s | CPU % of a core | RSS mean MB | RSS max MB |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
+  const ag = a.agent;
+  const ne = a.nodeExporter;
+  if (ag !== undefined) {
+    rows.push(
+      `| reddot agent ${ag.version} | ${num(ag.cpuSeconds, 2)} | ${num(ag.cpuPercent, 2)} | ${num(ag.rssMeanBytes / MB, 1)} | ${num(ag.rssMaxBytes / MB, 1)} |`,
+      `| its plugins (reaped children) | ${num(ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren - ag.cpuPercent, 2)} | | |`,
+      `| agent + plugins | ${num(ag.cpuSeconds + ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren, 2)} | | |`,
+    );
+  }
+  if (ne !== undefined) {
+    rows.push(
+      `| node_exporter ${ne.version} | ${num(ne.cpuSeconds, 2)} | ${num(ne.cpuPercent, 2)} | ${num(ne.rssMeanBytes / MB, 1)} | ${num(ne.rssMaxBytes / MB, 1)} |`,
+    );
+  }
+  if (ag !== undefined && ne !== undefined) {
+    const r = (x: number, y: number) => (y > 0 ? num(x / y, 2) : "–");
+    rows.push(
+      `| agent / node_exporter | ${r(ag.cpuSeconds, ne.cpuSeconds)} | (with plugins ${r(ag.cpuSeconds + ag.childCpuSeconds, ne.cpuSeconds)}) | ${r(ag.rssMeanBytes, ne.rssMeanBytes)} | ${r(ag.rssMaxBytes, ne.rssMaxBytes)} |`,
+    );
+  }
+  const verdict = (met: boolean | undefined) =>
+    met === undefined ? "not compared" : met ? "met" : "NOT MET";
+  const lines = [rows.join("\n")];
+  if (a.targets !== undefined) {
+    lines.push(
+      [
+        `- CPU ≤ node_exporter's: ${verdict(a.targets.cpuMet)} (agent process); ${verdict(a.targets.cpuMetWithPlugins)} (agent + plugins)`,
+        `- RSS ≤ 60 MB: ${verdict(a.targets.rssMet)} (max ${num((ag?.rssMaxBytes ?? 0) / MB, 1)} MB)`,
+      ].join("\n"),
+    );
+  }
+  if (a.notes.length > 0)
+    lines.push(a.notes.map((n) => `- ${a.status === "failed" ? "FAILED: " : ""}${n}`).join("\n"));
+  return lines.join("\n\n");
+}
+
+/** What the agent benchmark ran and for how long. */
+export function agentCaption(a: AgentBenchResult): string {
+  const d = a.delivered;
+  const ne = a.nodeExporter;
+  return [
+    `Agent footprint — ${a.checks.builtin + a.checks.plugin} checks (${a.checks.builtin} builtins, ${a.checks.plugin} Nagios plugins) and host metrics, every ${a.intervalSeconds} s; node_exporter scraped every ${a.intervalSeconds} s`,
+    `warm-up ${a.warmupSeconds} s, measured ${num(a.windowSeconds, 1)} s; RSS sampled every second` +
+      (ne === undefined
+        ? ""
+        : `; ${ne.scrapes} scrapes of ${num(ne.meanBodyBytes / 1024, 0)} KiB`) +
+      (d === undefined
+        ? ""
+        : `; server holds ${d.checkSeries} check series, ${d.reportsDelivered} reports delivered`),
   ].join("\n");
 }

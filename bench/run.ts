@@ -5,6 +5,7 @@
  * Exits 1 only when a peer fails (error answers, crash), never for its speed.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
+import { AGENT_SCALES, type AgentBenchResult, runAgentBench } from "./agent.js";
 import { DevopsData } from "./data.js";
 import { Payload, planBatches } from "./ingest.js";
 import { fmt, log } from "./log.js";
@@ -12,6 +13,8 @@ import { measurePeer, type PeerResult } from "./measure.js";
 import { PEERS, PeerProcess } from "./peers.js";
 import { QUERY_SCALES, type QueryBenchResult, runQueryBench } from "./query.js";
 import {
+  agentCaption,
+  agentTable,
   caption,
   machineInfo,
   markdownTable,
@@ -48,6 +51,8 @@ interface Flags {
   query: boolean;
   queryRuns: number;
   queryWarmup: number;
+  agent: boolean;
+  agentSeconds?: number;
 }
 
 function positive(kind: "int" | "float") {
@@ -102,7 +107,13 @@ function parseFlags(argv: string[]): Flags {
     .option("--no-ingest", "skip the ingest/memory/disk/replay benchmark")
     .option("--no-query", "skip the query latency benchmark (reddot and prometheus only)")
     .option("--query-runs <n>", "timed runs per query", positive("int"), 10)
-    .option("--query-warmup <n>", "untimed runs per query before those", positive("int"), 2);
+    .option("--query-warmup <n>", "untimed runs per query before those", positive("int"), 2)
+    .option("--no-agent", "skip the agent CPU/RSS benchmark (vs prometheus-node-exporter)")
+    .option(
+      "--agent-seconds <s>",
+      "measured seconds of the agent benchmark (overrides the scale: 60, 180, 600)",
+      positive("int"),
+    );
   program.parse(argv);
   return program.opts<Flags>();
 }
@@ -171,6 +182,16 @@ async function main(): Promise<number> {
     );
   }
 
+  let agent: AgentBenchResult | undefined;
+  if (flags.agent) {
+    const scale = AGENT_SCALES[flags.scale];
+    agent = await runAgentBench({
+      warmupSeconds: scale.warmupSeconds,
+      measureSeconds: flags.agentSeconds ?? scale.measureSeconds,
+      keep: flags.keep,
+    });
+  }
+
   const date = new Date().toISOString();
   const report: RunReport = {
     date,
@@ -199,14 +220,17 @@ async function main(): Promise<number> {
     },
     peers: results,
     query,
+    agent,
   };
   const out = flags.out ?? `bench/results/${date.replaceAll(":", "-")}.json`;
   await writeJson(out, report);
   log("bench", `wrote ${out}`);
   if (flags.ingest) console.log(`${caption(report)}\n\n${markdownTable(report)}`);
   if (query !== undefined) console.log(`\n${queryCaption(query)}\n\n${queryTable(query)}`);
+  if (agent !== undefined) console.log(`\n${agentCaption(agent)}\n\n${agentTable(agent)}`);
   const queryFailed = query?.peers.some((p) => p.status === "failed") ?? false;
-  return results.some((r) => r.status === "failed") || queryFailed ? 1 : 0;
+  const agentFailed = agent?.status === "failed";
+  return results.some((r) => r.status === "failed") || queryFailed || agentFailed ? 1 : 0;
 }
 
 // Interrupted (Ctrl-C, CI timeout): take the running peer down with us.

@@ -1,0 +1,501 @@
+/**
+ * Agent footprint: a real `reddot agent` (host metrics and a report every
+ * 10 s, 20 checks at 10 s: 10 builtins, 10 Nagios plugins) next to a real
+ * prometheus-node-exporter scraped every 10 s, over the same window. Both
+ * processes' CPU time (utime + stime; for the agent also its reaped children,
+ * the plugins) and RSS (sampled every second) are compared; issue 4's targets
+ * are CPU ≤ node_exporter's and RSS ≤ 60 MB. A reddot server receives the
+ * reports, and the run fails unless all 20 checks reached it.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { writeAgentBenchConfig } from "./agent-config.js";
+import { log } from "./log.js";
+import { freePort, httpGet, PeerProcess, projectRoot, sleep } from "./peers.js";
+import { readMemory } from "./proc.js";
+
+const execFileP = promisify(execFile);
+
+/** Warm-up and measured window per --scale, in seconds. */
+export const AGENT_SCALES = {
+  small: { warmupSeconds: 10, measureSeconds: 60 },
+  medium: { warmupSeconds: 30, measureSeconds: 180 },
+  full: { warmupSeconds: 30, measureSeconds: 600 },
+} as const;
+
+/** Report and scrape interval: issue 4 compares both at 10 s. */
+export const AGENT_INTERVAL_SECONDS = 10;
+/** Issue 4's RSS target for the agent. */
+export const AGENT_RSS_TARGET_BYTES = 60 * 1024 * 1024;
+export const NODE_EXPORTER_BIN = "/usr/bin/prometheus-node-exporter";
+const HOST = "bench-agent";
+
+/** CPU and memory of one process over the measured window. */
+export interface ProcessFigures {
+  readonly version: string;
+  /** utime + stime of the process itself. */
+  readonly cpuSeconds: number;
+  /** cutime + cstime: children it ran and reaped (plugins) during the window. */
+  readonly childCpuSeconds: number;
+  /** cpuSeconds over the window, in % of one core. */
+  readonly cpuPercent: number;
+  /** (cpuSeconds + childCpuSeconds) over the window, in % of one core. */
+  readonly cpuPercentWithChildren: number;
+  readonly rssMeanBytes: number;
+  readonly rssMaxBytes: number;
+  readonly rssSamples: number;
+}
+
+export interface AgentBenchResult {
+  status: "ok" | "failed";
+  notes: string[];
+  readonly warmupSeconds: number;
+  readonly measureSeconds: number;
+  readonly intervalSeconds: number;
+  readonly checks: { builtin: number; plugin: number };
+  /** Wall seconds of the measured window. */
+  windowSeconds?: number;
+  agent?: ProcessFigures;
+  nodeExporter?: ProcessFigures & {
+    readonly scrapes: number;
+    readonly scrapeErrors: number;
+    readonly meanBodyBytes: number;
+  };
+  /** What the server holds at the end: check series of the agent, its report counter. */
+  delivered?: { checkSeries: number; reportsTotal: number; reportsDelivered: number };
+  /**
+   * Issue 4's targets: the agent process's CPU ≤ node_exporter's (and the
+   * same with the plugins it ran added), its max RSS ≤ 60 MB; a CPU verdict is
+   * undefined without node_exporter.
+   */
+  targets?: { cpuMet?: boolean; cpuMetWithPlugins?: boolean; rssMet: boolean };
+}
+
+export interface AgentBenchOptions {
+  readonly warmupSeconds: number;
+  readonly measureSeconds: number;
+  readonly keep: boolean;
+}
+
+/** A child process of the benchmark with its output in a log file. */
+class Child {
+  private child: ChildProcess | undefined;
+  private exitInfo: string | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private readonly logFile: string,
+  ) {}
+
+  get pid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.exitInfo !== undefined) {
+      throw new Error(`${this.name} is not running${this.exitInfo ? ` (${this.exitInfo})` : ""}`);
+    }
+    return pid;
+  }
+
+  /** Why it ended, when it did. */
+  get ended(): string | undefined {
+    return this.exitInfo;
+  }
+
+  start(cmd: string, args: string[]): void {
+    const fd = openSync(this.logFile, "a");
+    const child = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    this.child = child;
+    PeerProcess.live.add(child);
+    this.exited = new Promise((resolve) => {
+      child.on("exit", (code, signal) => {
+        PeerProcess.live.delete(child);
+        this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
+        resolve();
+      });
+      child.on("error", (err) => {
+        PeerProcess.live.delete(child);
+        this.exitInfo = `failed to start: ${err.message}`;
+        resolve();
+      });
+    });
+  }
+
+  /** SIGTERM, SIGKILL after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    const child = this.child;
+    if (child === undefined || this.exitInfo !== undefined) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** The last `lines` lines of its log, for a failure note. */
+  tail(lines = 5): string {
+    try {
+      return readFileSync(this.logFile, "utf8").trim().split("\n").slice(-lines).join(" ⏎ ");
+    } catch {
+      return "";
+    }
+  }
+}
+
+let clockTicks: number | undefined;
+
+async function ticksPerSecond(): Promise<number> {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number((await execFileP("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
+    } catch (err) {
+      log("agent", `getconf CLK_TCK failed (${String(err)}); assuming 100`);
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** Own and reaped children's CPU seconds from /proc/PID/stat (fields 14–17). */
+function readCpu(pid: number, hz: number): { own: number; children: number } {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Field 2 (comm) may hold spaces and parentheses: split after the last ')'; fields from 3 on.
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return {
+    own: (Number(f[11]) + Number(f[12])) / hz,
+    children: (Number(f[13]) + Number(f[14])) / hz,
+  };
+}
+
+/** Polls `url` until it answers 200. */
+async function waitHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (child.ended !== undefined) {
+      throw new Error(`${child.name} ${child.ended}: ${child.tail()}`);
+    }
+    try {
+      if ((await httpGet(url, 5_000)).status === 200) return;
+    } catch (err) {
+      if (performance.now() > deadline) throw err;
+    }
+    if (performance.now() > deadline) throw new Error(`${url} not ready in ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** Value of an instant query whose answer is one sample (undefined: empty answer). */
+async function queryScalar(base: string, expr: string): Promise<number | undefined> {
+  const res = await httpGet(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`, 30_000);
+  if (res.status !== 200) throw new Error(`query ${expr} answered ${res.status}: ${res.body}`);
+  const body = JSON.parse(res.body) as {
+    data: { result: { value: [number, string] }[] };
+  };
+  const first = body.data.result[0];
+  return first === undefined ? undefined : Number(first.value[1]);
+}
+
+async function versionOf(cmd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await execFileP(cmd, args, { timeout: 10_000 });
+    const line = `${stdout}${stderr}`.split("\n")[0].trim();
+    return /version (\S+)/.exec(line)?.[1] ?? line;
+  } catch (err) {
+    return `unknown (${String(err)})`;
+  }
+}
+
+function reddotVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** RSS of each watched process, sampled every second. */
+class RssStats {
+  private readonly sums = new Map<number, { sum: number; max: number; n: number }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pids: readonly number[]) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sample();
+  }
+
+  of(pid: number): { mean: number; max: number; n: number } {
+    const s = this.sums.get(pid) ?? { sum: 0, max: 0, n: 0 };
+    return { mean: s.n > 0 ? s.sum / s.n : 0, max: s.max, n: s.n };
+  }
+
+  private sample(): void {
+    for (const pid of this.pids) {
+      const m = readMemory(pid);
+      if (m === undefined) continue;
+      const s = this.sums.get(pid) ?? { sum: 0, max: 0, n: 0 };
+      s.sum += m.rss;
+      s.n++;
+      if (m.rss > s.max) s.max = m.rss;
+      this.sums.set(pid, s);
+    }
+  }
+}
+
+/**
+ * Scrapes node_exporter's /metrics every interval, reading every byte, as
+ * Prometheus does (a new connection each time; what it costs node_exporter is
+ * the same). A scrape still in flight at stop() is not counted.
+ */
+class Scraper {
+  scrapes = 0;
+  errors = 0;
+  bytes = 0;
+  lastError: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly url: string) {}
+
+  start(intervalMs: number): void {
+    void this.scrape();
+    this.timer = setInterval(() => void this.scrape(), intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.stopped = true;
+  }
+
+  /** Counts from now on (the warm-up's scrapes are not measured). */
+  reset(): void {
+    this.scrapes = 0;
+    this.errors = 0;
+    this.bytes = 0;
+  }
+
+  private async scrape(): Promise<void> {
+    try {
+      const res = await httpGet(this.url, 10_000);
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      if (this.stopped) return;
+      this.scrapes++;
+      this.bytes += Buffer.byteLength(res.body);
+    } catch (err) {
+      if (this.stopped) return;
+      this.errors++;
+      this.lastError = String(err);
+    }
+  }
+}
+
+/**
+ * Runs the agent benchmark. Never throws for a broken part: the result is
+ * `failed` with the reason in its notes (the caller exits 1).
+ */
+export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBenchResult> {
+  const result: AgentBenchResult = {
+    status: "ok",
+    notes: [],
+    warmupSeconds: opts.warmupSeconds,
+    measureSeconds: opts.measureSeconds,
+    intervalSeconds: AGENT_INTERVAL_SECONDS,
+    checks: { builtin: 0, plugin: 0 },
+  };
+  const main = join(projectRoot(), "dist/src/cli/main.js");
+  if (!existsSync(main)) {
+    result.status = "failed";
+    result.notes.push(`${main} missing (run npm run build)`);
+    return result;
+  }
+  const dir = await mkdtemp(join(tmpdir(), "reddot-bench-agent-"));
+  const server = new Child("reddot server", join(dir, "server.log"));
+  const agent = new Child("reddot agent", join(dir, "agent.log"));
+  const exporter = new Child("node_exporter", join(dir, "node_exporter.log"));
+  let scraper: Scraper | undefined;
+  try {
+    const serverPort = await freePort();
+    const ageFile = join(dir, "stamp");
+    await writeFile(ageFile, "reddot agent benchmark\n");
+    const config = await writeAgentBenchConfig(dir, { serverPort, ageFile });
+    result.checks.builtin = config.checks.filter((c) => c.builtin !== undefined).length;
+    result.checks.plugin = config.checks.filter((c) => c.command !== undefined).length;
+    const base = `http://127.0.0.1:${serverPort}`;
+
+    log("agent", `starting reddot server on ${base} (config ${config.configDir})`);
+    await mkdir(join(dir, "data"));
+    server.start(process.execPath, [
+      main,
+      "server",
+      "--config",
+      config.configDir,
+      "--data",
+      join(dir, "data"),
+      "--listen",
+      `127.0.0.1:${serverPort}`,
+      "--no-agent",
+    ]);
+    await waitHttp(`${base}/-/ready`, server, 60_000);
+
+    let exporterUrl: string | undefined;
+    if (existsSync(NODE_EXPORTER_BIN)) {
+      const port = await freePort();
+      exporter.start(NODE_EXPORTER_BIN, [`--web.listen-address=127.0.0.1:${port}`]);
+      exporterUrl = `http://127.0.0.1:${port}/metrics`;
+      await waitHttp(exporterUrl, exporter, 30_000);
+      log("agent", `node_exporter listening on 127.0.0.1:${port}, scraped every 10 s`);
+    } else {
+      log("agent", `${NODE_EXPORTER_BIN} not found: measuring the agent alone`);
+      result.notes.push(`${NODE_EXPORTER_BIN} not found (Debian package prometheus-node-exporter)`);
+    }
+
+    log("agent", `starting reddot agent --host ${HOST} --interval 10s, 20 checks at 10 s`);
+    agent.start(process.execPath, [
+      main,
+      "agent",
+      "--server",
+      base,
+      "--token-file",
+      config.tokenFile,
+      "--host",
+      HOST,
+      "--spool",
+      join(dir, "spool"),
+      "--interval",
+      `${AGENT_INTERVAL_SECONDS}s`,
+    ]);
+    if (exporterUrl !== undefined) {
+      scraper = new Scraper(exporterUrl);
+      scraper.start(AGENT_INTERVAL_SECONDS * 1000);
+    }
+
+    log("agent", `warm-up ${opts.warmupSeconds} s`);
+    await sleep(opts.warmupSeconds * 1000);
+    const hz = await ticksPerSecond();
+    const agentPid = agent.pid;
+    const exporterPid = exporterUrl !== undefined ? exporter.pid : undefined;
+    const pids = exporterPid !== undefined ? [agentPid, exporterPid] : [agentPid];
+    const rss = new RssStats(pids);
+    const before = pids.map((pid) => readCpu(pid, hz));
+    const t0 = performance.now();
+    scraper?.reset();
+    rss.start();
+    log("agent", `measuring for ${opts.measureSeconds} s`);
+    for (let left = opts.measureSeconds; left > 0; ) {
+      const step = Math.min(left, 60);
+      await sleep(step * 1000);
+      left -= step;
+      for (const c of [agent, exporterUrl !== undefined ? exporter : undefined]) {
+        if (c?.ended !== undefined) throw new Error(`${c.name} ${c.ended}: ${c.tail()}`);
+      }
+      if (left > 0) {
+        const cpu = readCpu(agentPid, hz);
+        log(
+          "agent",
+          `${opts.measureSeconds - left} s: agent ${(cpu.own - before[0].own).toFixed(2)} CPU s, ` +
+            `children ${(cpu.children - before[0].children).toFixed(2)} s, ` +
+            `RSS ${((readMemory(agentPid)?.rss ?? 0) / 2 ** 20).toFixed(1)} MB`,
+        );
+      }
+    }
+    const after = pids.map((pid) => readCpu(pid, hz));
+    const window = (performance.now() - t0) / 1000;
+    rss.stop();
+    scraper?.stop();
+    result.windowSeconds = window;
+
+    const figures = (i: number, version: string): ProcessFigures => {
+      const own = after[i].own - before[i].own;
+      const children = after[i].children - before[i].children;
+      const r = rss.of(pids[i]);
+      return {
+        version,
+        cpuSeconds: own,
+        childCpuSeconds: children,
+        cpuPercent: (100 * own) / window,
+        cpuPercentWithChildren: (100 * (own + children)) / window,
+        rssMeanBytes: r.mean,
+        rssMaxBytes: r.max,
+        rssSamples: r.n,
+      };
+    };
+    result.agent = figures(0, reddotVersion());
+    if (exporterPid !== undefined && scraper !== undefined) {
+      result.nodeExporter = {
+        ...figures(1, await versionOf(NODE_EXPORTER_BIN, ["--version"])),
+        scrapes: scraper.scrapes,
+        scrapeErrors: scraper.errors,
+        meanBodyBytes: scraper.scrapes > 0 ? scraper.bytes / scraper.scrapes : 0,
+      };
+      if (scraper.scrapes === 0) {
+        throw new Error(`no successful scrape of node_exporter: ${scraper.lastError ?? "?"}`);
+      }
+      if (scraper.errors > 0) {
+        result.notes.push(
+          `${scraper.errors} failed scrapes of node_exporter (${scraper.lastError})`,
+        );
+      }
+    }
+
+    // Delivery: the server must hold all 20 checks' status and the agent's report counter.
+    const host = JSON.stringify(HOST);
+    const checkSeries = (await queryScalar(base, `count(reddot_check_status{host=${host}})`)) ?? 0;
+    const reportsTotal = (await queryScalar(base, `reddot_agent_reports_total{host=${host}}`)) ?? 0;
+    const reportsDelivered =
+      (await queryScalar(base, `reddot_agent_reports_delivered_total{host=${host}}`)) ?? 0;
+    result.delivered = { checkSeries, reportsTotal, reportsDelivered };
+    log(
+      "agent",
+      `server holds ${checkSeries} check series of ${HOST}; ${reportsTotal} reports built, ${reportsDelivered} delivered`,
+    );
+    const wantChecks = config.checks.length;
+    if (checkSeries !== wantChecks) {
+      throw new Error(
+        `the server holds ${checkSeries} reddot_check_status series of ${HOST}, want ${wantChecks}`,
+      );
+    }
+    const minReports = Math.floor(opts.measureSeconds / AGENT_INTERVAL_SECONDS);
+    if (reportsTotal < minReports) {
+      throw new Error(`reddot_agent_reports_total is ${reportsTotal}, want ≥ ${minReports}`);
+    }
+
+    const a = result.agent;
+    const n = result.nodeExporter;
+    result.targets = {
+      cpuMet: n === undefined ? undefined : a.cpuSeconds <= n.cpuSeconds,
+      cpuMetWithPlugins:
+        n === undefined ? undefined : a.cpuSeconds + a.childCpuSeconds <= n.cpuSeconds,
+      rssMet: a.rssMaxBytes <= AGENT_RSS_TARGET_BYTES,
+    };
+    log(
+      "agent",
+      `agent ${a.cpuPercent.toFixed(2)}% CPU (${a.cpuPercentWithChildren.toFixed(2)}% with plugins), ` +
+        `RSS max ${(a.rssMaxBytes / 2 ** 20).toFixed(1)} MB` +
+        (n === undefined
+          ? ""
+          : `; node_exporter ${n.cpuPercent.toFixed(2)}% CPU, RSS max ${(n.rssMaxBytes / 2 ** 20).toFixed(1)} MB`),
+    );
+  } catch (err) {
+    result.status = "failed";
+    result.notes.push(err instanceof Error ? err.message : String(err));
+    log("agent", `FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    scraper?.stop();
+    await agent.stop();
+    await exporter.stop();
+    await server.stop();
+    if (opts.keep || result.status === "failed") log("agent", `kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+  return result;
+}

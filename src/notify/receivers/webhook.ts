@@ -1,0 +1,91 @@
+import type { WebhookConfig } from "../../config/index.js";
+import type { NotificationAlert } from "../../template/index.js";
+import { alertsToSend, notificationData, rfc3339 } from "./data.js";
+import { postJSON } from "./http.js";
+import { secretValue } from "./secrets.js";
+import type { BuildDeps, Integration, NotifyContext } from "./types.js";
+
+/** Alertmanager's webhook alert JSON. */
+export interface WebhookAlert {
+  status: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
+  fingerprint: string;
+}
+
+/** Alertmanager's webhook message (notify/webhook Message: template.Data + version, groupKey, truncatedAlerts). */
+export interface WebhookMessage {
+  receiver: string;
+  status: "firing" | "resolved";
+  alerts: WebhookAlert[];
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  version: "4";
+  groupKey: string;
+  truncatedAlerts: number;
+}
+
+export function webhookAlert(a: NotificationAlert): WebhookAlert {
+  return {
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: rfc3339(a.startsAt),
+    endsAt: rfc3339(a.endsAt),
+    generatorURL: a.generatorURL,
+    fingerprint: a.fingerprint,
+  };
+}
+
+/** The webhook body; status and common labels are of all alerts, `alerts` is cut to maxAlerts (0 = all). */
+export function webhookMessage(
+  ctx: NotifyContext,
+  alerts: NotificationAlert[],
+  maxAlerts: number,
+): WebhookMessage {
+  const data = notificationData(ctx, alerts);
+  const kept = maxAlerts > 0 && alerts.length > maxAlerts ? alerts.slice(0, maxAlerts) : alerts;
+  return {
+    receiver: data.receiver,
+    status: data.status,
+    alerts: kept.map(webhookAlert),
+    groupLabels: data.groupLabels,
+    commonLabels: data.commonLabels,
+    commonAnnotations: data.commonAnnotations,
+    externalURL: data.externalURL,
+    version: "4",
+    groupKey: ctx.groupKey,
+    truncatedAlerts: alerts.length - kept.length,
+  };
+}
+
+export function webhookIntegration(
+  receiver: string,
+  index: number,
+  conf: WebhookConfig,
+  deps: BuildDeps,
+): Integration {
+  return {
+    receiver,
+    kind: "webhook",
+    index,
+    id: `webhook[${index}]`,
+    sendResolved: conf.sendResolved,
+    async send(ctx, signal) {
+      const alerts = alertsToSend(ctx, conf.sendResolved);
+      if (alerts.length === 0) return;
+      const url = await secretValue(deps.configDir, conf.url, conf.urlFile, "url");
+      await postJSON(url, webhookMessage(ctx, alerts, conf.maxAlerts), {
+        fetchImpl: deps.fetchImpl,
+        signal,
+        timeoutMs: conf.timeoutMs,
+        what: "webhook",
+      });
+    },
+  };
+}

@@ -108,7 +108,7 @@ describe("webhook", () => {
       ]),
       new AbortController().signal,
     );
-    expect((srv.requests[0]?.json as { alerts: unknown[] }).alerts).toHaveLength(1);
+    expect((srv.requests[0]?.json as { alerts: unknown[] } | undefined)?.alerts).toHaveLength(1);
   });
 
   it("reads url_file at send time, trimmed", async () => {

@@ -2,6 +2,15 @@
  * Notifications: Alertmanager matchers, routing, inhibition and time
  * intervals over alerts.
  */
+
+export { AggregationGroup } from "./aggregation-group.js";
+export { AlertStore, isResolved, type StoredAlert } from "./alert-store.js";
+export {
+  Dispatcher,
+  FAILING_ALERTNAME,
+  type NotifyLogger,
+  type SendResult,
+} from "./dispatcher.js";
 export { inhibitingRule, inhibits, type Labeled } from "./inhibit.js";
 export { maintenanceMutedBy } from "./maintenance.js";
 export {
@@ -17,6 +26,22 @@ export {
   parseMatcherList,
   parseMatchers,
 } from "./matchers.js";
+export { NFLOG_RETENTION_MS, type NflogEntry, NotificationLog } from "./nflog.js";
+export {
+  type AlertWithStatus,
+  invalidAlertReason,
+  Notifier,
+  type NotifierOptions,
+  type NotifierStats,
+  type NotifierTimers,
+  type SilenceLookup,
+} from "./notifier.js";
+export {
+  type AttemptInfo,
+  needsUpdate,
+  type PipelineIntegration,
+  type SendWithRetry,
+} from "./pipeline.js";
 export {
   buildRouteTree,
   groupKey,

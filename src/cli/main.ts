@@ -9,6 +9,7 @@ import { registerAgentCommand } from "./agent.js";
 import { registerPromqltestCommand } from "./promqltest.js";
 import { registerQueryCommand } from "./query.js";
 import { registerServerCommand } from "./server.js";
+import { registerSilenceCommand } from "./silence.js";
 import { registerTestCommand } from "./test-command.js";
 import { registerValidateCommand } from "./validate-command.js";
 
@@ -25,6 +26,7 @@ registerQueryCommand(program);
 registerPromqltestCommand(program);
 registerAgentCommand(program);
 registerTestCommand(program);
+registerSilenceCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

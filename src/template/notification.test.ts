@@ -245,3 +245,64 @@ describe("Alertmanager template functions (upstream scenarios)", () => {
     await expect(t.renderData(text, new GoTime(T0))).rejects.toThrow(msg);
   });
 });
+
+describe("user files written for Alertmanager", () => {
+  // A user file in the style of Alertmanager's own templates: pipelines into len and join,
+  // `with` over a method result, trim markers, nested template calls with sub-lists.
+  const userFile = [
+    '{{ define "my.subject" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .GroupLabels.SortedPairs.Values | join " " }} {{ if gt (len .CommonLabels) (len .GroupLabels) }}({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ .Values | join " " }}{{ end }}){{ end }}{{ end }}',
+    '{{ define "my.description" }}{{ .CommonAnnotations.SortedPairs.Values | join " " }}',
+    "{{ if gt (len .Alerts.Firing) 0 -}}",
+    "Alerts Firing:",
+    '{{ template "__text_alert_list" .Alerts.Firing }}',
+    "{{- end }}",
+    "{{ if gt (len .Alerts.Resolved) 0 -}}",
+    "Alerts Resolved:",
+    '{{ template "__text_alert_list" .Alerts.Resolved }}',
+    "{{- end }}",
+    "{{- end }}",
+  ].join("\n");
+  const t = NotificationTemplates.parse([{ name: "user.tmpl", text: userFile }]);
+
+  it("gives the same subject as the default __subject", async () => {
+    for (const d of [
+      data(),
+      data({ status: "resolved", commonLabels: { alertname: "HighLoad" } }),
+    ]) {
+      expect(await t.render('{{ template "my.subject" . }}', d)).toBe(
+        await t.render('{{ template "__subject" . }}', d),
+      );
+    }
+  });
+
+  it("renders sub-lists through the default text list", async () => {
+    const out = await t.render('{{ template "my.description" . }}', data());
+    expect(out).toBe(
+      [
+        "load is high",
+        "Alerts Firing:",
+        "Labels:",
+        " - alertname = HighLoad",
+        " - instance = web1",
+        " - job = node",
+        " - severity = page",
+        "Annotations:",
+        " - description = load 5 > 4",
+        " - summary = load is high",
+        "Source: https://reddot.example.com/graph?g0.expr=load",
+        // The list ends in a newline and the text between `{{- end }}` and `{{ if` adds another.
+        "",
+        "Alerts Resolved:",
+        "Labels:",
+        " - alertname = HighLoad",
+        " - instance = web2",
+        " - job = node",
+        " - severity = page",
+        "Annotations:",
+        " - summary = load is high",
+        "Source: ",
+        "",
+      ].join("\n"),
+    );
+  });
+});

@@ -2,6 +2,11 @@
 
 export { parsePromDuration, parsePromTime } from "./params.js";
 export type { FleetDeps } from "./routes/agent.js";
+export {
+  type HeartbeatDeps,
+  MAX_HEARTBEAT_BODY_BYTES,
+  parseHeartbeat,
+} from "./routes/heartbeat.js";
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./routes/query.js";
 export type { RulesApi } from "./routes/rules.js";
 export { gettableSilence, MAX_SILENCE_BODY_BYTES } from "./routes/silences.js";

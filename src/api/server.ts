@@ -9,6 +9,7 @@ import { errorHandler } from "./errors.js";
 import { type FleetDeps, registerAgentRoutes } from "./routes/agent.js";
 import { registerExportRoute } from "./routes/export.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { type HeartbeatDeps, registerHeartbeatRoutes } from "./routes/heartbeat.js";
 import { registerHomeRoute } from "./routes/home.js";
 import { registerMetadataRoutes } from "./routes/metadata.js";
 import { type QueryLimits, registerQueryRoutes } from "./routes/query.js";
@@ -55,6 +56,8 @@ export interface ApiDeps {
   rules?: RulesApi;
   /** Silences for the Alertmanager v2 silence API (absent: those routes are not served). */
   silences?: SilenceStore;
+  /** Heartbeat jobs and their stored runs (absent: the heartbeat routes are not served). */
+  heartbeats?: HeartbeatDeps;
   logger?: FastifyBaseLogger;
   /** Serve HTTPS with this PEM key and certificate (chain) instead of HTTP. */
   https?: { key: string; cert: string };
@@ -91,6 +94,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerAgentRoutes(app, deps);
   registerRulesRoutes(app, deps);
   registerSilenceRoutes(app, deps);
+  registerHeartbeatRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({
       status: "error",

@@ -193,6 +193,8 @@ describe("SilenceStore", () => {
     expect(await store.gc()).toBe(0);
     expect(store.get(id)).toBeDefined();
     now = T0 + H + SILENCE_RETENTION_MS + 1;
+    expect(store.get(id)).toBeUndefined(); // hidden before gc deletes it
+    expect(store.list()).toEqual([]);
     const reopened = await SilenceStore.open(meta, { now: clock });
     expect(reopened.get(id)).toBeUndefined();
     expect(await store.gc()).toBe(0);

@@ -328,9 +328,13 @@ export class SilenceStore {
     return this.#now();
   }
 
-  /** One silence by id. */
+  /**
+   * One silence by id. A silence past its retention is gone, even before
+   * `gc()` deletes its row (the server runs `gc()` periodically).
+   */
   get(id: string): Silence | undefined {
-    return this.#byId.get(id);
+    const s = this.#byId.get(id);
+    return s === undefined || this.#pastRetention(s, this.#now()) ? undefined : s;
   }
 
   /** Silences matching the filter, active first (by end), then pending (by start), then expired (latest end first). */
@@ -341,6 +345,7 @@ export class SilenceStore {
         : new Set<SilenceState>(typeof filter.state === "string" ? [filter.state] : filter.state);
     const out: Silence[] = [];
     for (const s of this.#byId.values()) {
+      if (this.#pastRetention(s, now)) continue;
       if (states !== undefined && !states.has(silenceState(s, now))) continue;
       if (filter.matchers !== undefined && !matchesFilter(s, filter.matchers)) continue;
       out.push(s);
@@ -366,6 +371,10 @@ export class SilenceStore {
       if (silenceState(s, now) === "active" && matchesLabels(s.matchers, labels)) out.push(s.id);
     }
     return out.sort();
+  }
+
+  #pastRetention(s: Silence, now: number): boolean {
+    return s.endsAt < now - SILENCE_RETENTION_MS;
   }
 
   /** Number of active + pending silences at `now`. */

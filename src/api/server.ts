@@ -12,6 +12,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { type HeartbeatDeps, registerHeartbeatRoutes } from "./routes/heartbeat.js";
 import { registerHomeRoute } from "./routes/home.js";
 import { registerMetadataRoutes } from "./routes/metadata.js";
+import { type NotifyAlertsApi, registerNotifyAlertRoutes } from "./routes/notify-alerts.js";
 import { type QueryLimits, registerQueryRoutes } from "./routes/query.js";
 import { registerReadRoutes } from "./routes/read.js";
 import { registerRemoteWriteRoute } from "./routes/remote-write.js";
@@ -56,6 +57,8 @@ export interface ApiDeps {
   rules?: RulesApi;
   /** Silences for the Alertmanager v2 silence API (absent: those routes are not served). */
   silences?: SilenceStore;
+  /** The notifier, for /api/v2/alerts and /api/v2/alerts/groups (absent: 404). */
+  notifier?: NotifyAlertsApi;
   /** Heartbeat jobs and their stored runs (absent: the heartbeat routes are not served). */
   heartbeats?: HeartbeatDeps;
   logger?: FastifyBaseLogger;
@@ -94,6 +97,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerAgentRoutes(app, deps);
   registerRulesRoutes(app, deps);
   registerSilenceRoutes(app, deps);
+  registerNotifyAlertRoutes(app, deps);
   registerHeartbeatRoutes(app, deps);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({

@@ -358,38 +358,42 @@ export class Notifier {
     };
   }
 
-  /** The alerts held, with their state (Alertmanager's API v2 alert status). */
+  /** The alerts firing now, with their state (Alertmanager's API v2 alert status). */
   alerts(): AlertWithStatus[] {
     const now = this.#now();
     const firing = this.#store.firing(now);
-    return this.#store.all().map((a) => {
-      const routes = matchRoutes(this.#tree, a.labels);
-      const mutes: AlertMutes = alertMutes(
-        a.labels,
-        firing,
-        this.#config.inhibitRules,
-        {
-          silencedBy: (l, t) => this.#opts.silences.mutedBy(l, t),
-          maintenanceBy: (l, t) => this.#maintenanceBy(l, t),
-        },
-        now,
-      );
-      const timeMuted = new Set<string>();
-      for (const r of routes)
-        for (const n of routeMutedBy(r, this.#intervals, now)) timeMuted.add(n);
-      const mutedBy = [...mutes.maintenance, ...timeMuted];
-      const suppressed = isMuted(mutes) || (routes.length > 0 && timeMuted.size > 0);
-      return {
-        ...a,
-        status: {
-          state: isResolved(a, now) ? "unprocessed" : suppressed ? "suppressed" : "active",
-          silencedBy: mutes.silencedBy,
-          inhibitedBy: mutes.inhibitedBy,
-          mutedBy,
-        },
-        receivers: [...new Set(routes.map((r) => r.receiver))],
-      };
-    });
+    // As Alertmanager's API: resolved alerts are not listed.
+    return this.#store
+      .all()
+      .filter((a) => !isResolved(a, now))
+      .map((a) => {
+        const routes = matchRoutes(this.#tree, a.labels);
+        const mutes: AlertMutes = alertMutes(
+          a.labels,
+          firing,
+          this.#config.inhibitRules,
+          {
+            silencedBy: (l, t) => this.#opts.silences.mutedBy(l, t),
+            maintenanceBy: (l, t) => this.#maintenanceBy(l, t),
+          },
+          now,
+        );
+        const timeMuted = new Set<string>();
+        for (const r of routes)
+          for (const n of routeMutedBy(r, this.#intervals, now)) timeMuted.add(n);
+        const mutedBy = [...mutes.maintenance, ...timeMuted];
+        const suppressed = isMuted(mutes) || (routes.length > 0 && timeMuted.size > 0);
+        return {
+          ...a,
+          status: {
+            state: suppressed ? "suppressed" : "active",
+            silencedBy: mutes.silencedBy,
+            inhibitedBy: mutes.inhibitedBy,
+            mutedBy,
+          },
+          receivers: [...new Set(routes.map((r) => r.receiver))],
+        };
+      });
   }
 
   /** Aggregation groups with their alerts, for GET /api/v2/alerts/groups. */

@@ -43,6 +43,16 @@ export {
   type SendWithRetry,
 } from "./pipeline.js";
 export {
+  type AttemptRecord,
+  type BuildDeps,
+  buildIntegrations,
+  type Integration,
+  type IntegrationKind,
+  type NotifyContext,
+  NotifyError,
+  sendWithRetry,
+} from "./receivers/index.js";
+export {
   buildRouteTree,
   groupKey,
   groupLabels,

@@ -10,6 +10,7 @@ export {
 } from "./agent-schema.js";
 export { formatByteSize, parseByteSize } from "./byte-size.js";
 export { CHECK_NAME_RE, checkSchema, checksFileSchema } from "./checks-schema.js";
+export { heartbeatSchema, heartbeatsFileSchema } from "./heartbeats-schema.js";
 export { checksForHost, type HostChecksConfig } from "./host-checks.js";
 export { type HostConfig, type HostLifecycle, hostsFileSchema } from "./hosts-schema.js";
 export {

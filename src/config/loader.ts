@@ -1,6 +1,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { CheckSpec } from "../agent/index.js";
+import type { HeartbeatJob } from "../heartbeats/index.js";
 import type { ScrapeConfig } from "../scrape/index.js";
 import type { HostConfig } from "./hosts-schema.js";
 import { ConfigError, type ConfigIssue } from "./issues.js";
@@ -36,6 +37,8 @@ export interface LoadedConfig {
   readonly notify?: NotifyConfig;
   /** Maintenance windows from `maintenance/*.yaml`, in file then list order. */
   readonly maintenance: readonly MaintenanceWindow[];
+  /** Heartbeat jobs from `heartbeats/*.yaml`, in file then list order. */
+  readonly heartbeats: readonly HeartbeatJob[];
   /** Absolute path of every file read, for reload checks. */
   readonly files: string[];
 }
@@ -65,6 +68,7 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     hosts: [],
     rules: [],
     maintenance: [],
+    heartbeats: [],
     defined: { checks: new Set(), roles: new Set() },
   };
   for (const section of CONFIG_SECTIONS) {
@@ -89,7 +93,7 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     section.load(yamls, { draft, report });
   }
   if (issues.length > 0) throw new ConfigError(issues);
-  const { server, scrape, checks, roles, hosts, rules, notify, maintenance } = draft;
+  const { server, scrape, checks, roles, hosts, rules, notify, maintenance, heartbeats } = draft;
   return {
     dir: root,
     server,
@@ -100,6 +104,7 @@ export async function loadConfigDir(dir: string): Promise<LoadedConfig> {
     rules,
     ...(notify === undefined ? {} : { notify }),
     maintenance,
+    heartbeats,
     files,
   };
 }

@@ -1,5 +1,6 @@
 import { bug } from "../../lib/errors.js";
 import { checksSection } from "./checks-section.js";
+import { heartbeatsSection } from "./heartbeats-section.js";
 import { hostsSection } from "./hosts-section.js";
 import { maintenanceSection } from "./maintenance-section.js";
 import { notifySection } from "./notify-section.js";
@@ -24,6 +25,7 @@ export const CONFIG_SECTIONS: readonly ConfigSection[] = [
   notifySection,
   maintenanceSection,
   rulesSection,
+  heartbeatsSection,
 ];
 
 /** Throws BUG when two sections share an id or an entry (a programming error). */

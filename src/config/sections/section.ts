@@ -1,4 +1,5 @@
 import type { CheckSpec } from "../../agent/index.js";
+import type { HeartbeatJob } from "../../heartbeats/index.js";
 import type { ScrapeConfig } from "../../scrape/index.js";
 import type { HostConfig } from "../hosts-schema.js";
 import type { MaintenanceWindow } from "../maintenance-schema.js";
@@ -25,6 +26,8 @@ export interface ConfigDraft {
   notify?: NotifyConfig;
   /** Valid windows of maintenance/*.yaml, in file then list order. */
   maintenance: MaintenanceWindow[];
+  /** Valid jobs of heartbeats/*.yaml, in file then list order. */
+  heartbeats: HeartbeatJob[];
   /** Valid rule groups of rules/*.yaml, in file then list order. */
   rules: RuleGroupConfig[];
   /**

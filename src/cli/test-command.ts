@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerTestRoutesCommand } from "./test-routes.js";
+import { registerTestRulesCommand } from "./test-rules.js";
 
 /**
  * `reddot test ...`: checks of the config repo against example input. Each
@@ -10,4 +11,5 @@ export function registerTestCommand(program: Command): void {
     .command("test")
     .description("try the config repo on example input (routes: where an alert would go)");
   registerTestRoutesCommand(test);
+  registerTestRulesCommand(test);
 }

@@ -10,6 +10,7 @@ export {
 } from "./agent-schema.js";
 export { formatByteSize, parseByteSize } from "./byte-size.js";
 export { CHECK_NAME_RE, checkSchema, checksFileSchema } from "./checks-schema.js";
+export { CONFIG_PARSE_OPTIONS } from "./fields.js";
 export { heartbeatSchema, heartbeatsFileSchema } from "./heartbeats-schema.js";
 export { checksForHost, type HostChecksConfig } from "./host-checks.js";
 export { type HostConfig, type HostLifecycle, hostsFileSchema } from "./hosts-schema.js";
@@ -59,6 +60,8 @@ export {
   type RuleGroupConfig,
   ruleGroupSchema,
 } from "./rules-schema.js";
+export { rulesSection } from "./sections/rules-section.js";
+export type { ConfigDraft } from "./sections/section.js";
 export {
   defaultServerConfig,
   type FsyncMode,
@@ -73,3 +76,4 @@ export {
   type StorageLimits,
   type WalConfig,
 } from "./server-schema.js";
+export { parseYamlFile, type YamlFile, zodIssuesToConfigIssues } from "./yaml-file.js";

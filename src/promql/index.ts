@@ -12,10 +12,14 @@ export {
   prettyPrint,
 } from "./parser/index.js";
 export {
+  almostEqual,
   type EvalReport,
   type FileReport,
+  parseSeriesDesc,
   runScriptFile,
   runScriptText,
+  SeriesDescError,
+  TestStore,
 } from "./promqltest/index.js";
 export { parseSeriesSelector } from "./selector.js";
 export {

@@ -23,3 +23,8 @@ export type {
   TemplateData,
   TemplateExpander,
 } from "./types.js";
+export {
+  formatRuleTestReport,
+  type RuleTestReport,
+  runRuleTestFile,
+} from "./unittest/index.js";

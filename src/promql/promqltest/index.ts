@@ -1,4 +1,6 @@
 /** promqltest: Prometheus's PromQL conformance scripts, parsed and run against reddot. */
+
+export { almostEqual } from "./compare.js";
 export type { EvalFailure } from "./run-eval.js";
 export {
   conformanceEngine,
@@ -12,3 +14,5 @@ export {
 } from "./runner.js";
 export { parseScript, ScriptError } from "./script.js";
 export type * from "./script-types.js";
+export { parseSeriesDesc, SeriesDescError } from "./series-desc.js";
+export { TestStore } from "./test-store.js";

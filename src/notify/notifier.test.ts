@@ -18,7 +18,7 @@ const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, 12:00 UTC
 
 /** A test receiver: records what it is asked to send; can be told to fail. */
 class RecordingIntegration implements PipelineIntegration {
-  readonly kind = "webhook";
+  readonly kind = "webhook" as const;
   readonly index = 0;
   readonly id = "webhook[0]";
   readonly sent: NotifyContext[] = [];

@@ -13,6 +13,7 @@ import {
   routeMutedBy,
   type SendWithRetry,
 } from "./pipeline.js";
+import { sendWithRetry } from "./receivers/index.js";
 import { buildRouteTree, matchRoutes, type RouteNode } from "./route.js";
 import type { NamedTimeInterval } from "./time-intervals.js";
 import type { Alert } from "./types.js";
@@ -36,7 +37,7 @@ export interface NotifierOptions {
   meta: MetaDb;
   silences: SilenceLookup;
   integrationsFor: (receiver: string) => readonly PipelineIntegration[];
-  /** src/notify/receivers' sendWithRetry; default: one attempt, no retry. */
+  /** Delivery with retries; default src/notify/receivers' sendWithRetry (tests pass their own). */
   sendWithRetry?: SendWithRetry;
   externalURL: string;
   now?: () => number;
@@ -97,29 +98,6 @@ const realTimers: NotifierTimers = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-const sendOnce: SendWithRetry = async (integration, ctx, opts) => {
-  const started = performance.now();
-  try {
-    await integration.send(ctx, opts.signal);
-    opts.onAttempt?.({
-      attempt: 1,
-      ok: true,
-      durationMs: performance.now() - started,
-      retryable: false,
-    });
-    return true;
-  } catch (e) {
-    opts.onAttempt?.({
-      attempt: 1,
-      ok: false,
-      error: (e as Error).message,
-      durationMs: performance.now() - started,
-      retryable: false,
-    });
-    return false;
-  }
 };
 
 /** Why `a` is invalid, or undefined. */
@@ -196,7 +174,7 @@ export class Notifier {
       },
       nflog: this.#nflog,
       integrationsFor: this.#opts.integrationsFor,
-      sendWithRetry: this.#opts.sendWithRetry ?? sendOnce,
+      sendWithRetry: this.#opts.sendWithRetry ?? sendWithRetry,
       externalURL: this.#opts.externalURL,
       firing: (now) => this.#store.firing(now),
       signal: this.#abort.signal,

@@ -1,44 +1,23 @@
 import type { InhibitRule } from "../config/index.js";
-import type { NotificationAlert } from "../template/index.js";
 import { inhibitingRule, type Labeled } from "./inhibit.js";
 import type { NflogEntry } from "./nflog.js";
+import type { AttemptRecord, Integration, NotifyContext } from "./receivers/index.js";
 import type { RouteNode } from "./route.js";
 import { intervalContains, type NamedTimeInterval } from "./time-intervals.js";
 
-/** What an integration is given to send (as src/notify/receivers). */
-export interface NotifyContext {
-  receiver: string;
-  groupKey: string;
-  groupLabels: Record<string, string>;
-  alerts: NotificationAlert[];
-  externalURL: string;
-}
+export type { NotifyContext } from "./receivers/index.js";
 
-/** One configured integration of a receiver (as src/notify/receivers' Integration). */
-export interface PipelineIntegration {
-  readonly receiver: string;
-  readonly kind: string;
-  readonly index: number;
-  /** Stable id within the receiver, e.g. `webhook[0]`. */
-  readonly id: string;
-  readonly sendResolved: boolean;
-  send(ctx: NotifyContext, signal: AbortSignal): Promise<unknown>;
-}
+/** One configured integration of a receiver (src/notify/receivers' Integration). */
+export type PipelineIntegration = Integration;
 
 /** One delivery attempt, as reported by sendWithRetry. */
-export interface AttemptInfo {
-  attempt: number;
-  ok: boolean;
-  error?: string;
-  durationMs: number;
-  retryable: boolean;
-}
+export type AttemptInfo = AttemptRecord;
 
-/** sendWithRetry's shape: resolves true when delivered, false when given up. */
+/** sendWithRetry's shape (src/notify/receivers): true when delivered, false when given up. */
 export type SendWithRetry = (
-  integration: PipelineIntegration,
+  integration: Integration,
   ctx: NotifyContext,
-  opts: { signal: AbortSignal; onAttempt?: (a: AttemptInfo) => void },
+  opts: { signal: AbortSignal; onAttempt?: (a: AttemptRecord) => void },
 ) => Promise<boolean>;
 
 /** Silences and maintenance windows as the pipeline reads them. */

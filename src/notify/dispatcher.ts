@@ -81,19 +81,14 @@ export class Dispatcher {
     this.#deps = deps;
   }
 
-  /** Puts an alert into the group of each route it matches. */
-  insert(a: StoredAlert, now: number): void {
+  /**
+   * Puts an alert into the group of each route it matches; returns how many.
+   * ReddotNotificationsFailing never goes to the receiver it is about.
+   */
+  insert(a: StoredAlert, now: number): number {
     let routes = matchRoutes(this.#deps.tree, a.labels);
     if (a.labels.alertname === FAILING_ALERTNAME && a.labels.receiver !== undefined) {
-      // Never tell a failing receiver about its own failure.
       routes = routes.filter((r) => r.receiver !== a.labels.receiver);
-      if (routes.length === 0) {
-        this.#deps.log.error(
-          { receiver: a.labels.receiver, integration: a.labels.integration, alert: a.labels },
-          "notifications are failing and no other receiver is routed to hear about it",
-        );
-        return;
-      }
     }
     for (const route of routes) {
       const key = groupKey(route, a.labels);
@@ -104,6 +99,7 @@ export class Dispatcher {
       }
       g.insert(a, now);
     }
+    return routes.length;
   }
 
   groups(): AggregationGroup[] {

@@ -436,7 +436,54 @@ describe("Notifier", () => {
     rec("default").fail = true;
     n.receive([alert({ alertname: "A" })]);
     for (let k = 0; k < 3; k++) await at(n, T0 + k * M);
-    expect(errors.some((e) => e.includes("no other receiver"))).toBe(true);
+    for (let k = 3; k < 6; k++) await at(n, T0 + k * M);
+    // Logged once per failure, not at every flush.
+    expect(errors.filter((e) => e.includes("no other receiver"))).toHaveLength(1);
+  });
+
+  it("rebuilds groups for a reloaded route tree without re-sending", async () => {
+    const n = await make(config());
+    n.receive([alert({ alertname: "A", team: "db" })]);
+    await at(n, T0 + 30 * S);
+    expect(rec("default").sent).toHaveLength(1);
+    // Same tree again: nothing new is sent.
+    n.update(config(), []);
+    await at(n, T0 + 2 * M);
+    expect(rec("default").sent).toHaveLength(1);
+    // A new route for team db: its receiver gets the alert at once (old enough).
+    n.update(
+      config({
+        route: route({ routes: [route({ receiver: "db", matchers: parseMatchers('team="db"') })] }),
+      }),
+      [],
+    );
+    expect(n.groups().map((g) => g.receiver)).toEqual(["db"]);
+    await at(n, T0 + 2 * M);
+    expect(rec("db").summary()).toEqual([["A:firing"]]);
+    expect(rec("default").sent).toHaveLength(1);
+  });
+
+  it("stops: waits for an in-flight send, then flushes nothing more", async () => {
+    const n = await make(config({ route: route({ groupWaitMs: 0 }) }));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = rec("default");
+    const send = slow.send.bind(slow);
+    slow.send = async (ctx) => {
+      await gate;
+      await send(ctx);
+    };
+    n.receive([alert({ alertname: "A" })]);
+    const ticking = n.tick();
+    const stopping = n.stop();
+    release();
+    await Promise.all([ticking, stopping]);
+    expect(slow.sent).toHaveLength(1);
+    n.receive([alert({ alertname: "B" })]);
+    await at(n, T0 + H);
+    expect(slow.sent).toHaveLength(1);
   });
 
   it("counts and drops invalid alerts", async () => {

@@ -89,6 +89,8 @@ interface FailState {
   since: number;
   lastError: string;
   raised: boolean;
+  /** Whether "nobody hears of it" was logged for this failure. */
+  logged: boolean;
 }
 
 const realTimers: NotifierTimers = {
@@ -206,9 +208,10 @@ export class Notifier {
     this.#schedule();
   }
 
-  #put(a: Alert, now: number): void {
+  /** Stores and routes an alert; returns the number of routes it reached. */
+  #put(a: Alert, now: number): number {
     const stored = this.#store.put(a, now, this.#config.resolveTimeoutMs);
-    this.#dispatcher.insert(stored, now);
+    return this.#dispatcher.insert(stored, now);
   }
 
   /** Applies a reloaded config: groups are rebuilt for the new tree, alerts kept. */
@@ -301,13 +304,21 @@ export class Notifier {
       since: now,
       lastError: "",
       raised: false,
+      logged: false,
     };
     s.consecutive++;
     s.lastError = r.error ?? "unknown error";
     this.#failing.set(id, s);
     if (s.consecutive >= FAILING_AFTER_FLUSHES || now - s.since >= FAILING_AFTER_MS) {
       s.raised = true;
-      this.#put(this.#failingAlert(s, now, 0), now);
+      const routed = this.#put(this.#failingAlert(s, now, 0), now);
+      if (routed === 0 && !s.logged) {
+        s.logged = true;
+        this.#opts.log.error(
+          { receiver: s.receiver, integration: s.integration, error: s.lastError },
+          "notifications are failing and no other receiver is routed to hear about it",
+        );
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import { packageVersion } from "../lib/version.js";
 import { registerAgentCommand } from "./agent.js";
 import { registerPromqltestCommand } from "./promqltest.js";
 import { registerQueryCommand } from "./query.js";
+import { registerRunJobCommand } from "./run-job.js";
 import { registerServerCommand } from "./server.js";
 import { registerSilenceCommand } from "./silence.js";
 import { registerTestCommand } from "./test-command.js";
@@ -27,6 +28,7 @@ registerPromqltestCommand(program);
 registerAgentCommand(program);
 registerTestCommand(program);
 registerSilenceCommand(program);
+registerRunJobCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`reddot: ${e instanceof Error ? e.message : String(e)}`);

@@ -17,6 +17,8 @@ export interface PostOptions {
   secrets?: readonly string[];
   /** Names the integration in errors, e.g. "webhook". */
   what: string;
+  /** Extra request headers (Authorization from http_config). */
+  headers?: Record<string, string>;
 }
 
 export interface PostResult {
@@ -82,7 +84,7 @@ export async function postJSON(url: string, body: unknown, opts: PostOptions): P
   try {
     res = await doFetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "reddot" },
+      headers: { ...opts.headers, "content-type": "application/json", "user-agent": "reddot" },
       body: JSON.stringify(body),
       redirect: "manual",
       signal,

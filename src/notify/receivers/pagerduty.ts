@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { PagerdutyConfig } from "../../config/index.js";
 import { alertsToSend, notificationData, truncateRunes } from "./data.js";
 import { postJSON } from "./http.js";
+import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
 import { type BuildDeps, type Integration, NotifyError } from "./types.js";
 
@@ -42,6 +43,24 @@ export interface PagerdutyMessage {
   payload: PagerdutyPayload;
   client?: string;
   client_url?: string;
+}
+
+/** PagerDuty refuses events larger than this (Alertmanager's maxEventSize). */
+export const MAX_EVENT_BYTES = 512_000;
+
+/** As Alertmanager's encodeMessage: an oversized event loses its custom details. */
+export function fitEventSize(msg: PagerdutyMessage): PagerdutyMessage {
+  if (Buffer.byteLength(JSON.stringify(msg)) <= MAX_EVENT_BYTES) return msg;
+  return {
+    ...msg,
+    payload: {
+      ...msg.payload,
+      custom_details: {
+        error:
+          "Custom details have been removed because the original event exceeds the maximum size of 512KB",
+      },
+    },
+  };
 }
 
 /** Alertmanager's notify.Key.Hash(): the hex SHA-256 of the group key. */
@@ -105,11 +124,13 @@ export function pagerdutyIntegration(
         ...(client !== "" ? { client } : {}),
         ...(clientUrl !== "" ? { client_url: clientUrl } : {}),
       };
-      await postJSON(conf.url, msg, {
+      const auth = await httpAuth(deps.configDir, conf.httpConfig);
+      await postJSON(conf.url, fitEventSize(msg), {
+        headers: auth.headers,
         fetchImpl: deps.fetchImpl,
         signal,
         timeoutMs: conf.timeoutMs,
-        secrets: [routingKey],
+        secrets: [routingKey, ...auth.secrets],
         what: "pagerduty",
       });
     },

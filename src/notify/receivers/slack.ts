@@ -1,6 +1,7 @@
 import type { SlackConfig } from "../../config/index.js";
 import { alertsToSend, notificationData, truncateRunes } from "./data.js";
 import { postJSON, scrub, urlParts } from "./http.js";
+import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
 import { type BuildDeps, type Integration, NotifyError } from "./types.js";
 
@@ -86,7 +87,10 @@ export function slackIntegration(
         attachments: [attachment],
       };
       const url = await secretValue(deps.configDir, conf.apiUrl, conf.apiUrlFile, "api_url");
+      const auth = await httpAuth(deps.configDir, conf.httpConfig);
       const res = await postJSON(url, body, {
+        headers: auth.headers,
+        secrets: auth.secrets,
         fetchImpl: deps.fetchImpl,
         signal,
         timeoutMs: conf.timeoutMs,

@@ -2,6 +2,7 @@ import type { WebhookConfig } from "../../config/index.js";
 import type { NotificationAlert } from "../../template/index.js";
 import { alertsToSend, notificationData, rfc3339 } from "./data.js";
 import { postJSON } from "./http.js";
+import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
 import type { BuildDeps, Integration, NotifyContext } from "./types.js";
 
@@ -80,7 +81,10 @@ export function webhookIntegration(
       const alerts = alertsToSend(ctx, conf.sendResolved);
       if (alerts.length === 0) return;
       const url = await secretValue(deps.configDir, conf.url, conf.urlFile, "url");
+      const auth = await httpAuth(deps.configDir, conf.httpConfig);
       await postJSON(url, webhookMessage(ctx, alerts, conf.maxAlerts), {
+        headers: auth.headers,
+        secrets: auth.secrets,
         fetchImpl: deps.fetchImpl,
         signal,
         timeoutMs: conf.timeoutMs,

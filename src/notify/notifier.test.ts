@@ -431,6 +431,34 @@ describe("Notifier", () => {
     expect(attempts[0]?.error).toBe("connection refused");
   });
 
+  it("resolves ReddotNotificationsFailing when the failing receiver has nothing left to send", async () => {
+    const cfg = config({
+      route: route({
+        groupWaitMs: 0,
+        groupIntervalMs: M,
+        routes: [
+          route({
+            receiver: "ops",
+            matchers: parseMatchers(`alertname="${FAILING_ALERTNAME}"`),
+            groupWaitMs: 0,
+            groupIntervalMs: M,
+          }),
+        ],
+      }),
+    });
+    const n = await make(cfg);
+    rec("default").fail = true;
+    n.receive([alert({ alertname: "A" })]);
+    for (let k = 0; k < 3; k++) await at(n, T0 + k * M);
+    expect(n.alerts().map((a) => a.labels.alertname)).toContain(FAILING_ALERTNAME);
+    // "A" times out (resolve_timeout 5m) without ever having been delivered:
+    // default's group drains.
+    for (let k = 3; k < 8; k++) await at(n, T0 + k * M);
+    expect(n.groups().map((g) => g.receiver)).not.toContain("default");
+    expect(n.alerts()).toEqual([]);
+    expect(rec("ops").summary().at(-1)).toEqual([`${FAILING_ALERTNAME}:resolved`]);
+  });
+
   it("logs an error when the failing receiver is the only one routed", async () => {
     const n = await make(config({ route: route({ groupWaitMs: 0, groupIntervalMs: M }) }));
     rec("default").fail = true;

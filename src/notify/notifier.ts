@@ -323,9 +323,20 @@ export class Notifier {
   }
 
   /** Keeps raised failing alerts from timing out while the failure lasts. */
+  /**
+   * Keeps raised failing alerts from timing out while the failure lasts. A
+   * receiver left with no group to send is not tried any more, so its
+   * failure is no longer known: the alert resolves then.
+   */
   #refreshFailing(now: number): void {
-    for (const s of this.#failing.values()) {
-      if (s.raised) this.#put(this.#failingAlert(s, now, 0), now);
+    const busy = new Set(this.#dispatcher.groups().map((g) => g.route.receiver));
+    for (const [id, s] of this.#failing) {
+      if (busy.has(s.receiver)) {
+        if (s.raised) this.#put(this.#failingAlert(s, now, 0), now);
+        continue;
+      }
+      if (s.raised) this.#put(this.#failingAlert(s, now, now), now);
+      this.#failing.delete(id);
     }
   }
 

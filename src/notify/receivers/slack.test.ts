@@ -45,8 +45,9 @@ describe("slack", () => {
     );
     expect(att?.text).toBe("");
     expect(att?.mrkdwn_in).toEqual(["fallback", "pretext", "text"]);
+    expect(att?.callback_id).toBe("");
+    expect(att?.footer).toBe("");
     expect(att).not.toHaveProperty("pretext");
-    expect(att).not.toHaveProperty("footer");
   });
 
   it("colours resolved groups good, reads api_url_file, renders templates in fields", async () => {
@@ -92,5 +93,28 @@ describe("slack", () => {
       .catch((x) => x);
     expect(e.message).toBe("slack: error response: invalid_token");
     expect(e.retryable).toBe(false);
+  });
+
+  it("a JSON answer must say ok: true (chat.postMessage)", async () => {
+    srv = await captureServer([
+      {
+        status: 200,
+        body: '{"ok":false,"error":"channel_not_found"}',
+        headers: { "content-type": "application/json; charset=utf-8" },
+      },
+      { status: 200, body: '{"ok":true}', headers: { "content-type": "application/json" } },
+    ]);
+    const s = slackIntegration(
+      "team-x",
+      0,
+      { sendResolved: true, apiUrl: `${srv.url}/api/chat.postMessage`, timeoutMs: 0 },
+      deps(),
+    );
+    const ctx = context([alert({ alertname: "Down" })]);
+    const e = await s.send(ctx, new AbortController().signal).catch((x) => x);
+    expect(e.message).toBe("slack: error response: channel_not_found");
+    expect(e.retryable).toBe(false);
+    await s.send(ctx, new AbortController().signal);
+    expect(srv.requests).toHaveLength(2);
   });
 });

@@ -26,7 +26,8 @@ export interface SlackAttachment {
   pretext?: string;
   text: string;
   fallback: string;
-  footer?: string;
+  callback_id: string;
+  footer: string;
   color?: string;
   mrkdwn_in: string[];
 }
@@ -42,6 +43,35 @@ export interface SlackRequest {
 /** Drops empty strings, as Go's `omitempty`. */
 function omitEmpty<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== "" && v !== undefined)) as T;
+}
+
+/**
+ * As Alertmanager's slackResponseHandler: a JSON answer (chat.postMessage)
+ * must say `"ok": true`; any other answer (incoming webhooks) must be `ok`.
+ */
+export function checkSlackAnswer(contentType: string, body: string, url: string): void {
+  const secrets = [url, ...urlParts(url)];
+  if (contentType.startsWith("application/json")) {
+    let answer: { ok?: unknown; error?: unknown };
+    try {
+      answer = JSON.parse(body) as { ok?: unknown; error?: unknown };
+    } catch {
+      throw new NotifyError(
+        `slack: unreadable JSON answer: ${scrub(body.slice(0, 256), secrets)}`,
+        true,
+      );
+    }
+    if (answer.ok !== true) {
+      throw new NotifyError(
+        `slack: error response: ${scrub(String(answer.error ?? "").slice(0, 256), secrets)}`,
+        false,
+      );
+    }
+    return;
+  }
+  if (body.trim() !== "ok") {
+    throw new NotifyError(`slack: error response: ${scrub(body.slice(0, 256), secrets)}`, false);
+  }
 }
 
 export function slackIntegration(
@@ -64,19 +94,20 @@ export function slackIntegration(
       const t = (text: string | undefined) =>
         text === undefined ? Promise.resolve("") : deps.templates.render(text, data, { now });
       const title = truncateRunes(await t(conf.title ?? SLACK_DEFAULTS.title), MAX_TITLE_RUNES);
-      const attachment: SlackAttachment = omitEmpty({
-        title: title.text,
-        title_link: await t(conf.titleLink ?? SLACK_DEFAULTS.titleLink),
-        pretext: await t(conf.pretext ?? SLACK_DEFAULTS.pretext),
+      // Field order and omitempty as Alertmanager's attachment struct.
+      const attachment: SlackAttachment = {
+        ...omitEmpty({
+          title: title.text,
+          title_link: await t(conf.titleLink ?? SLACK_DEFAULTS.titleLink),
+          pretext: await t(conf.pretext ?? SLACK_DEFAULTS.pretext),
+        }),
         text: await t(conf.text ?? SLACK_DEFAULTS.text),
         fallback: await t(conf.fallback ?? SLACK_DEFAULTS.fallback),
+        callback_id: "",
         footer: await t(conf.footer ?? SLACK_DEFAULTS.footer),
-        color: await t(conf.color ?? SLACK_DEFAULTS.color),
+        ...omitEmpty({ color: await t(conf.color ?? SLACK_DEFAULTS.color) }),
         mrkdwn_in: ["fallback", "pretext", "text"],
-      });
-      // text and fallback have no omitempty in Alertmanager's struct.
-      attachment.text ??= "";
-      attachment.fallback ??= "";
+      };
       const body: SlackRequest = {
         ...omitEmpty({
           channel: await t(conf.channel),
@@ -96,14 +127,7 @@ export function slackIntegration(
         timeoutMs: conf.timeoutMs,
         what: "slack",
       });
-      // Incoming webhooks answer text/plain "ok"; anything else is Slack's error text.
-      if (res.contentType.startsWith("text/plain") && res.body.trim() !== "ok") {
-        throw new NotifyError(
-          `slack: error response: ${scrub(res.body.slice(0, 256), [url, ...urlParts(url)])}`,
-          false,
-          res.status,
-        );
-      }
+      checkSlackAnswer(res.contentType, res.body, url);
     },
   };
 }

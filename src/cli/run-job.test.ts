@@ -146,3 +146,27 @@ describe("reddot run-job", () => {
     expect(warnings[0]).toContain("401");
   });
 });
+
+describe("reddot run-job without a token", () => {
+  it("reports to a tokenless server from loopback", async () => {
+    const open = buildServer(
+      testApiDeps(new LocalStorage(db), {
+        heartbeats: { jobs: () => jobs, meta, tokenHashes: () => new Set(), since: Date.now() },
+      }),
+    );
+    const url = await open.listen({ host: "127.0.0.1", port: 0 });
+    const warnings: string[] = [];
+    const code = await runJob({
+      name: "backup",
+      server: url,
+      token: undefined,
+      argv: node("process.exit(0)"),
+      stdio: "ignore",
+      warn: (l) => warnings.push(l),
+    });
+    await open.close();
+    expect(code).toBe(0);
+    expect(warnings).toEqual([]);
+    expect((await listRuns(meta.db, "backup")).map((r) => r.kind)).toEqual(["success", "start"]);
+  });
+});

@@ -16,7 +16,7 @@ export interface RunJobOptions {
   readonly name: string;
   /** Base URL of the reddot server. */
   readonly server: string;
-  /** Bearer token; undefined: reports are not sent (the problem is said on stderr). */
+  /** Bearer token; undefined: none is sent (a server without tokens accepts loopback clients). */
   readonly token: string | undefined;
   /** The command and its arguments; run without a shell. */
   readonly argv: readonly string[];
@@ -41,11 +41,13 @@ export async function runJob(opts: RunJobOptions): Promise<number> {
   const runId = randomUUID();
   const url = `${opts.server.replace(/\/+$/, "")}/api/v1/heartbeat/${encodeURIComponent(opts.name)}`;
   const report = async (body: Record<string, unknown>): Promise<void> => {
-    if (opts.token === undefined) return;
     try {
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${opts.token}` },
+        headers: {
+          "content-type": "application/json",
+          ...(opts.token === undefined ? {} : { authorization: `Bearer ${opts.token}` }),
+        },
         body: JSON.stringify({ run_id: runId, ...body }),
         signal: AbortSignal.timeout(opts.reportTimeoutMs ?? REPORT_TIMEOUT_MS),
       });
@@ -114,13 +116,13 @@ export function registerRunJobCommand(program: Command): void {
     .action(
       async (name: string, command: string[], opts: { server?: string; tokenFile?: string }) => {
         let token: string | undefined;
-        try {
-          token = readAgentToken(opts.tokenFile, process.env);
-        } catch (e) {
-          // The job runs regardless; only the report is lost.
-          process.stderr.write(
-            `reddot run-job: ${(e as Error).message}; the job runs without reporting\n`,
-          );
+        if (opts.tokenFile !== undefined || (process.env.REDDOT_AGENT_TOKEN ?? "") !== "") {
+          try {
+            token = readAgentToken(opts.tokenFile, process.env);
+          } catch (e) {
+            // The job runs regardless; the reports go without a token (and may be refused).
+            process.stderr.write(`reddot run-job: ${(e as Error).message}\n`);
+          }
         }
         const server = opts.server ?? process.env.REDDOT_SERVER ?? DEFAULT_RUN_JOB_SERVER;
         process.exitCode = await runJob({ name, server, token, argv: command });

@@ -163,3 +163,30 @@ describe("GET /api/v1/heartbeats", () => {
     expect(u.statusCode).toBe(404);
   });
 });
+
+describe("a server without tokens", () => {
+  it("accepts heartbeats from loopback clients without a token", async () => {
+    const open = buildServer(
+      testApiDeps(new LocalStorage(db), {
+        heartbeats: {
+          jobs: () => jobs,
+          meta,
+          tokenHashes: () => new Set(),
+          since: T0,
+          now: () => now,
+        },
+      }),
+    );
+    // inject's client address is 127.0.0.1.
+    const r = await open.inject({ method: "POST", url: "/api/v1/heartbeat/backup" });
+    expect(r.statusCode).toBe(200);
+    const far = await open.inject({
+      method: "POST",
+      url: "/api/v1/heartbeat/backup",
+      remoteAddress: "192.0.2.7",
+    });
+    expect(far.statusCode).toBe(401);
+    expect(far.json().error).toContain("configure agents.tokens");
+    await open.close();
+  });
+});

@@ -81,8 +81,8 @@ describe("webhook", () => {
     const w = webhookIntegration("team-x", 0, conf(srv.url, { maxAlerts: 1 }), deps());
     await w.send(
       context([
-        alert({ alertname: "Down", i: "1" }),
-        alert({ alertname: "Down", i: "2" }, "resolved"),
+        alert({ alertname: "Down", i: "1" }, "resolved"),
+        alert({ alertname: "Down", i: "2" }),
       ]),
       new AbortController().signal,
     );
@@ -90,10 +90,13 @@ describe("webhook", () => {
       alerts: unknown[];
       truncatedAlerts: number;
       status: string;
+      commonLabels: Record<string, string>;
     };
     expect(body.alerts).toHaveLength(1);
     expect(body.truncatedAlerts).toBe(1);
-    expect(body.status).toBe("firing");
+    // As Alertmanager: status and common labels are of the alerts kept.
+    expect(body.status).toBe("resolved");
+    expect(body.commonLabels).toEqual({ alertname: "Down", i: "1" });
   });
 
   it("drops resolved alerts when send_resolved is false and sends nothing when none is left", async () => {

@@ -43,14 +43,17 @@ export function webhookAlert(a: NotificationAlert): WebhookAlert {
   };
 }
 
-/** The webhook body; status and common labels are of all alerts, `alerts` is cut to maxAlerts (0 = all). */
+/**
+ * The webhook body. As Alertmanager (webhook.go truncateAlerts), alerts are
+ * cut to maxAlerts (0 = all) first: status and common labels are of the kept ones.
+ */
 export function webhookMessage(
   ctx: NotifyContext,
   alerts: NotificationAlert[],
   maxAlerts: number,
 ): WebhookMessage {
-  const data = notificationData(ctx, alerts);
   const kept = maxAlerts > 0 && alerts.length > maxAlerts ? alerts.slice(0, maxAlerts) : alerts;
+  const data = notificationData(ctx, kept);
   return {
     receiver: data.receiver,
     status: data.status,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type MetaDb, openMeta } from "../meta/index.js";
 import { parseCron } from "./cron.js";
-import { evaluateHeartbeats, heartbeatSamples } from "./status.js";
+import { createFirstSeen, evaluateHeartbeats, heartbeatSamples } from "./status.js";
 import { latestRuns, listRuns, recordRun } from "./store.js";
 import type { HeartbeatJob, HeartbeatRun } from "./types.js";
 
@@ -164,5 +164,22 @@ describe("store (real SQLite)", () => {
     const list = await listRuns(meta.db, "backup", 2);
     expect(list.map((r) => r.kind)).toEqual(["success", "start"]);
     expect((await listRuns(meta.db, "backup"))[3]).toMatchObject({ runId: "r1", kind: "start" });
+  });
+});
+
+describe("createFirstSeen", () => {
+  it("anchors a job added by a reload at the reload, not at server start", () => {
+    const seen = createFirstSeen();
+    seen.update([daily], t0);
+    seen.update([daily, { ...every, name: "sync" }], t0 + 10 * 60 * MIN);
+    expect(seen.get("backup")).toBe(t0);
+    expect(seen.get("sync")).toBe(t0 + 10 * 60 * MIN);
+    const [s] = evaluateHeartbeats([every], new Map(), t0 + 10 * 60 * MIN + 19 * MIN, seen.get);
+    expect(s).toMatchObject({
+      state: "never",
+      late: false,
+      nextExpected: t0 + 10 * 60 * MIN + 15 * MIN,
+    });
+    expect(() => seen.get("nope")).toThrow("BUG:");
   });
 });

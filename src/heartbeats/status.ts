@@ -4,8 +4,8 @@ import type { HeartbeatJob, HeartbeatRun, HeartbeatState, HeartbeatStatus } from
  * Job status from stored runs, so it holds across restarts.
  *
  * - `nextExpected`: the first scheduled time after the anchor, where the anchor
- *   is the last success, else the first stored run, else `since` (the time
- *   reddot started with this job declared). For `every: P` it is anchor + P.
+ *   is the last success, else the first stored run, else `since` (a time, or
+ *   per job: `createFirstSeen().get`, when this process first saw it declared). For `every: P` it is anchor + P.
  *   (As healthchecks.io does for cron checks.)
  * - late: `now` is past `nextExpected + grace` with no success since the anchor.
  * - failed: the last finished run (success or failure) failed.
@@ -20,9 +20,33 @@ export function evaluateHeartbeats(
   jobs: readonly HeartbeatJob[],
   runsByJob: ReadonlyMap<string, readonly HeartbeatRun[]>,
   now: number,
-  since: number = now,
+  since: number | ((job: string) => number) = now,
 ): HeartbeatStatus[] {
-  return jobs.map((job) => evaluateOne(job, runsByJob.get(job.name) ?? [], now, since));
+  const sinceOf = typeof since === "number" ? () => since : since;
+  return jobs.map((job) => evaluateOne(job, runsByJob.get(job.name) ?? [], now, sinceOf(job.name)));
+}
+
+/**
+ * When each job was first declared in this process: the schedule anchor of a
+ * job with no stored run. `update` at start and after each reload; a job added
+ * by a reload counts from that reload, not from the server's start.
+ */
+export function createFirstSeen(): {
+  update(jobs: readonly HeartbeatJob[], now: number): void;
+  get(job: string): number;
+} {
+  const seen = new Map<string, number>();
+  return {
+    update(jobs, now) {
+      for (const j of jobs) if (!seen.has(j.name)) seen.set(j.name, now);
+    },
+    get(job) {
+      const t = seen.get(job);
+      if (t === undefined)
+        throw new Error(`BUG: heartbeat job ${JSON.stringify(job)} evaluated before update()`);
+      return t;
+    },
+  };
 }
 
 function latest(

@@ -20,8 +20,11 @@ export interface HeartbeatDeps {
   meta: MetaDb;
   /** Hex SHA-256 digests of the valid tokens (the agent tokens, agents.tokens). */
   tokenHashes(): ReadonlySet<string>;
-  /** When the server started with these jobs: the schedule anchor of a job with no stored run. */
-  since: number;
+  /**
+   * The schedule anchor of a job with no stored run: a time (server start) or,
+   * per job, when it was first declared (`createFirstSeen().get`, for reloads).
+   */
+  since: number | ((job: string) => number);
   now?: () => number;
 }
 

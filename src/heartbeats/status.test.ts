@@ -183,3 +183,18 @@ describe("createFirstSeen", () => {
     expect(() => seen.get("nope")).toThrow("BUG:");
   });
 });
+
+describe("latestRuns over many jobs", () => {
+  it("answers for 1,200 jobs (several query chunks)", async () => {
+    const meta = await openMeta({ memory: true });
+    const names = Array.from({ length: 1200 }, (_, i) => `job-${i}`);
+    await meta.db
+      .insertInto("heartbeat_runs")
+      .values(names.map((job, i) => ({ job, kind: "success" as const, at: i })))
+      .execute();
+    const runs = await latestRuns(meta.db, names);
+    expect(runs.size).toBe(1200);
+    expect(runs.get("job-1199")?.[0]?.at).toBe(1199);
+    await meta.close();
+  });
+});

@@ -65,7 +65,21 @@ export async function latestRuns(
   jobs: readonly string[],
 ): Promise<Map<string, HeartbeatRun[]>> {
   const out = new Map<string, HeartbeatRun[]>();
-  if (jobs.length === 0) return out;
+  // Chunks keep each statement far below SQLite's bound on bound parameters.
+  for (let i = 0; i < jobs.length; i += CHUNK) {
+    await latestRunsChunk(db, jobs.slice(i, i + CHUNK), out);
+  }
+  return out;
+}
+
+/** Jobs per query of `latestRuns` (each yields up to 6 ids). */
+const CHUNK = 500;
+
+async function latestRunsChunk(
+  db: Kysely<MetaSchema>,
+  jobs: readonly string[],
+  out: Map<string, HeartbeatRun[]>,
+): Promise<void> {
   const ids = await db
     .selectFrom("heartbeat_runs")
     .select([
@@ -82,7 +96,7 @@ export async function latestRuns(
     wanted.add(Number(r.last));
     wanted.add(Number(r.first));
   }
-  if (wanted.size === 0) return out;
+  if (wanted.size === 0) return;
   const rows = await db
     .selectFrom("heartbeat_runs")
     .selectAll()
@@ -95,7 +109,6 @@ export async function latestRuns(
     list.push(run);
     out.set(run.job, list);
   }
-  return out;
 }
 
 /** The latest `limit` runs of a job, newest first. */

@@ -197,7 +197,22 @@ describe("email", () => {
     const err = await e.send(xss(), new AbortController().signal).catch((x) => x);
     expect(err.name).toBe("NotifyError");
     expect(err.retryable).toBe(false);
-    expect(err.message).toMatch(/STARTTLS with 127\.0\.0\.1:\d+ failed \(require_tls is true/);
+    expect(err.message).toMatch(
+      /^email: 'require_tls' is true \(default\) but "127\.0\.0\.1:\d+" does not advertise the STARTTLS extension/,
+    );
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("a certificate that is not trusted fails STARTTLS with a hint", async () => {
+    const d = dir();
+    const cert = makeTestCert(d);
+    server = await smtp({ key: cert.key, cert: cert.cert });
+    const e = emailIntegration("team-x", 0, conf(server.port, { requireTls: true }), deps(d));
+    const err = await e.send(xss(), new AbortController().signal).catch((x) => x);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(
+      /^email: TLS with 127\.0\.0\.1:\d+ failed \(is its certificate trusted\?/,
+    );
     expect(server.received).toHaveLength(0);
   });
 

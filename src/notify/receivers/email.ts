@@ -65,8 +65,17 @@ function classify(e: unknown, conf: EmailConfig, secrets: string[]): NotifyError
   const err = e as { message?: string; code?: string; responseCode?: number };
   const msg = scrub(String(err.message ?? e), secrets);
   if (err.code === "ETLS" && conf.requireTls) {
+    // nodemailer sends STARTTLS even when not advertised; a refusal means the server has none.
+    if (/^Error upgrading connection with STARTTLS/.test(msg)) {
+      return new NotifyError(
+        `email: 'require_tls' is true (default) but "${conf.smarthost}" does not advertise the STARTTLS extension (set require_tls: false to send unencrypted)`,
+        false,
+      );
+    }
+  }
+  if ((err.code === "ETLS" && conf.requireTls) || /certificate|self.signed|altname/i.test(msg)) {
     return new NotifyError(
-      `email: STARTTLS with ${conf.smarthost} failed (require_tls is true, the default; the server may not offer STARTTLS, or its certificate is not trusted: set tls_config or require_tls: false): ${msg}`,
+      `email: TLS with ${conf.smarthost} failed (is its certificate trusted? set tls_config.ca_file or server_name): ${msg}`,
       false,
     );
   }

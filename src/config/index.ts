@@ -55,6 +55,11 @@ export {
 export type { QueryConfig } from "./query-schema.js";
 export { type RoleConfig, rolesFileSchema } from "./roles-schema.js";
 export {
+  type BuiltinRulesSettings,
+  type RulesSettings,
+  rulesSettingsSchema,
+} from "./rules-settings-schema.js";
+export {
   METRIC_NAME_RE,
   type RuleConfig,
   type RuleGroupConfig,

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfigDir } from "./loader.js";
+import { rulesSettingsSchema } from "./rules-settings-schema.js";
 import { defaultServerConfig } from "./server-schema.js";
 import { tempRepos } from "./testing.js";
 
@@ -46,6 +47,7 @@ describe("reddot.yaml", () => {
       },
       log: { level: "info", format: "json" },
       agents: { tokens: [], defaultRoles: ["default"], maxReportBytes: 16 * 1024 * 1024 },
+      rules: rulesSettingsSchema.parse({}),
     });
   });
 
@@ -145,6 +147,7 @@ log:
       },
       log: { level: "debug", format: "pretty" },
       agents: { tokens: [], defaultRoles: ["default"], maxReportBytes: 16 * 1024 * 1024 },
+      rules: rulesSettingsSchema.parse({}),
     });
     expect(loaded.files).toEqual([join(dir, "reddot.yaml")]);
     expect(loaded.dir).toBe(dir);

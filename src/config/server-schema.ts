@@ -6,6 +6,7 @@ import { type AgentsConfig, agentsSchema } from "./agent-schema.js";
 import { byteSizeField, durationField, limitField } from "./fields.js";
 import { type ListenAddress, parseListenAddress } from "./listen-address.js";
 import { type QueryConfig, querySchema } from "./query-schema.js";
+import { type RulesSettings, rulesSettingsSchema } from "./rules-settings-schema.js";
 
 /** When the WAL is fsynced: on a timer, before every acknowledgement (group commit), or never. */
 export type FsyncMode = "interval" | "always" | "never";
@@ -80,6 +81,10 @@ export interface ServerConfig {
   readonly agents: AgentsConfig;
   /** HTTPS certificate and key (absolute paths); absent: plain HTTP. */
   readonly tls?: TlsConfig;
+  /** `external_url`: base of links in notifications; absent: the listen URL. */
+  readonly externalURL?: string;
+  /** `rules`: rule manager defaults and the built-in rules. */
+  readonly rules: RulesSettings;
 }
 
 /** `tls`: the server's certificate and key, PEM files. */
@@ -287,6 +292,14 @@ export const serverConfigSchema = z
       })
       .optional()
       .describe("Serve HTTPS instead of HTTP; the files are read again on reload"),
+    external_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional()
+      .describe("URL reddot is reached at, for links in notifications (default: the listen URL)"),
+    rules: rulesSettingsSchema
+      .prefault({})
+      .describe("Rule evaluation defaults, external labels and the built-in rules"),
   })
   .transform(
     (c): ServerConfig => ({
@@ -301,6 +314,8 @@ export const serverConfigSchema = z
       ...(c.tls === undefined
         ? {}
         : { tls: { certFile: resolve(c.tls.cert_file), keyFile: resolve(c.tls.key_file) } }),
+      ...(c.external_url === undefined ? {} : { externalURL: c.external_url.replace(/\/+$/, "") }),
+      rules: c.rules,
     }),
   )
   .describe("reddot server configuration (reddot.yaml)");

@@ -1,6 +1,12 @@
 /** Rule groups: recording and alerting rules evaluated on an interval, alert state, notifications hook. */
 
 export { AlertingRule, RESOLVED_RETENTION_MS } from "./alerting.js";
+export {
+  BUILTIN_FILE,
+  type BuiltinCheckInfo,
+  type BuiltinRulesContext,
+  builtinRuleGroups,
+} from "./builtin/index.js";
 export { type RuleCounters, type RuleEntry, RuleGroup, ruleKey } from "./group.js";
 export {
   DEFAULT_EVALUATION_INTERVAL_MS,

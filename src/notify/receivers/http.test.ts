@@ -73,6 +73,16 @@ describe("postJSON", () => {
     expect(e.retryable).toBe(true);
     expect(e.message.length).toBeLessThan(400);
   });
+
+  it("refuses a URL that is not http(s) (from a url_file, say)", async () => {
+    const e = await postJSON(
+      "file:///etc/passwd",
+      {},
+      { signal: new AbortController().signal, timeoutMs: 0, what: "webhook" },
+    ).catch((x) => x);
+    expect(e.retryable).toBe(false);
+    expect(e.message).toBe("webhook: file:///<redacted> is not an http(s) URL");
+  });
 });
 
 describe("http_config", () => {

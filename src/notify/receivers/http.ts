@@ -78,6 +78,9 @@ export async function postJSON(url: string, body: unknown, opts: PostOptions): P
   );
   const signal = AbortSignal.any([opts.signal, timeout]);
   const where = redactURL(url);
+  if (!/^https?:\/\/[^/]/i.test(url)) {
+    throw new NotifyError(`${opts.what}: ${where} is not an http(s) URL`, false);
+  }
   const secrets = [url, ...urlParts(url), ...(opts.secrets ?? [])];
   let res: Response;
   let text: string;

@@ -40,14 +40,18 @@ function unsupported(receiver: string, integration: string, index: number): Inte
   };
 }
 
-/** The integrations of one receiver, in Alertmanager's order (email, pagerduty, slack, webhook, ... ; then reddot's). */
+/**
+ * The integrations of one receiver, in Alertmanager's order
+ * (buildReceiverIntegrations: webhook, email, pagerduty, ..., slack), then
+ * reddot's alertmanager forwarding, then the unsupported ones.
+ */
 export function buildIntegrations(receiver: ReceiverConfig, deps: BuildDeps): Integration[] {
   const r = receiver.name;
   const out: Integration[] = [
+    ...receiver.webhook.map((c, i) => webhookIntegration(r, i, c, deps)),
     ...receiver.email.map((c, i) => emailIntegration(r, i, c, deps)),
     ...receiver.pagerduty.map((c, i) => pagerdutyIntegration(r, i, c, deps)),
     ...receiver.slack.map((c, i) => slackIntegration(r, i, c, deps)),
-    ...receiver.webhook.map((c, i) => webhookIntegration(r, i, c, deps)),
     ...receiver.alertmanager.map((c, i) => alertmanagerIntegration(r, i, c, deps)),
   ].map(guarded);
   for (const u of receiver.unsupported) {

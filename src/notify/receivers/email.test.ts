@@ -216,6 +216,20 @@ describe("email", () => {
     expect(server.received).toHaveLength(0);
   });
 
+  it("a to field rendering empty is not retried", async () => {
+    server = await smtp({ disabledCommands: ["STARTTLS", "AUTH"] });
+    const e = emailIntegration(
+      "team-x",
+      0,
+      conf(server.port, { to: "{{ .CommonLabels.nobody }}" }),
+      deps(dir()),
+    );
+    const err = await e.send(xss(), new AbortController().signal).catch((x) => x);
+    expect(err.name).toBe("NotifyError");
+    expect(err.retryable).toBe(false);
+    expect(server.received).toHaveLength(0);
+  });
+
   it("drops resolved alerts when send_resolved is false", async () => {
     server = await smtp({ disabledCommands: ["STARTTLS", "AUTH"] });
     const e = emailIntegration("team-x", 0, conf(server.port), deps(dir()));

@@ -79,7 +79,10 @@ function classify(e: unknown, conf: EmailConfig, secrets: string[]): NotifyError
       false,
     );
   }
-  if (err.code === "EAUTH") return new NotifyError(`email: ${conf.smarthost}: ${msg}`, false);
+  // EENVELOPE: no recipient or sender (a `to` rendering empty); EAUTH: credentials refused.
+  if (err.code === "EAUTH" || err.code === "EENVELOPE") {
+    return new NotifyError(`email: ${conf.smarthost}: ${msg}`, false);
+  }
   // SMTP 5xx replies are permanent; 4xx and connection trouble are worth another try.
   const permanent = typeof err.responseCode === "number" && err.responseCode >= 500;
   return new NotifyError(`email: ${conf.smarthost}: ${msg}`, !permanent, err.responseCode);

@@ -148,6 +148,38 @@ describe("buildIntegrations", () => {
     ]);
   });
 
+  it("orders integrations as Alertmanager's buildReceiverIntegrations", () => {
+    const list = buildIntegrations(
+      receiver({
+        slack: [{ sendResolved: false, apiUrl: "http://127.0.0.1:1/s", timeoutMs: 0 }],
+        pagerduty: [
+          { sendResolved: true, routingKey: "k", url: "http://127.0.0.1:1/p", timeoutMs: 0 },
+        ],
+        email: [
+          {
+            sendResolved: false,
+            to: "a@b.c",
+            from: "r@b.c",
+            smarthost: "127.0.0.1:25",
+            hello: "x",
+            requireTls: true,
+            headers: {},
+          },
+        ],
+        webhook: [{ sendResolved: true, url: "http://127.0.0.1:1/w", maxAlerts: 0, timeoutMs: 0 }],
+        alertmanager: [{ url: "http://127.0.0.1:1", timeoutMs: 1000, sendResolved: true }],
+      }),
+      deps(),
+    );
+    expect(list.map((i) => i.id)).toEqual([
+      "webhook[0]",
+      "email[0]",
+      "pagerduty[0]",
+      "slack[0]",
+      "alertmanager[0]",
+    ]);
+  });
+
   it("a template error is a non-retryable NotifyError", async () => {
     const [s] = buildIntegrations(
       receiver({

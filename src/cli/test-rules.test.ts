@@ -45,4 +45,20 @@ describe("reddot test rules", () => {
       `Unit Testing:  ${bad}\n  FAILED:\n    alertname: Always, time: 1m, \n`,
     );
   });
+
+  it("--run selects test groups by name", async () => {
+    writeFileSync(
+      join(dir, "r.yml"),
+      "groups:\n  - name: g\n    rules:\n      - alert: Always\n        expr: vector(1)\n",
+    );
+    const f = join(dir, "t.yml");
+    writeFileSync(
+      f,
+      "rule_files: [r.yml]\ntests:\n  - name: right\n    alert_rule_test: [{ eval_time: 1m, alertname: Always, exp_alerts: [{}] }]\n  - name: wrong\n    alert_rule_test: [{ eval_time: 1m, alertname: Always, exp_alerts: [] }]\n",
+    );
+    expect((await run([f])).code).toBe(1);
+    const stdout = new PassThrough();
+    expect(await runTestRules([f], { stdout }, { run: ["^rig"] })).toBe(0);
+    expect(await runTestRules([f], { stdout }, { run: ["("] })).toBe(1);
+  });
 });

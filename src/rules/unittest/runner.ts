@@ -38,6 +38,8 @@ export interface RuleTestReport {
 export interface RuleTestOptions {
   /** The PromQL engine; default `new Engine()` (5m lookback, as Prometheus). */
   readonly engine?: Engine;
+  /** promtool's `--run`: only test groups whose name matches one of these (unanchored). */
+  readonly run?: readonly RegExp[];
 }
 
 /** Reads and runs one test file. */
@@ -66,7 +68,11 @@ export async function runRuleTestFile(
   if (typeof ordered === "string") return { file, errors: [ordered] };
   const engine = opts.engine ?? new Engine();
   const errors: string[] = [];
-  for (const tg of test.tests) errors.push(...(await runTestGroup(test, tg, ordered, engine)));
+  const run = opts.run ?? [];
+  for (const tg of test.tests) {
+    if (run.length > 0 && !run.some((re) => re.test(tg.name))) continue;
+    errors.push(...(await runTestGroup(test, tg, ordered, engine)));
+  }
   return { file, errors };
 }
 

@@ -85,6 +85,22 @@ describe("postJSON", () => {
   });
 });
 
+describe("credentials in the URL", () => {
+  it("user:password@ in a URL is sent as Basic auth (fetch refuses it in the URL)", async () => {
+    srv = await captureServer();
+    const url = srv.url.replace("http://", "http://bob:pa%3Ass@");
+    await postJSON(`${url}/api/v2/alerts`, [], {
+      signal: new AbortController().signal,
+      timeoutMs: 0,
+      what: "alertmanager",
+    });
+    expect(srv.requests[0]?.url).toBe("/api/v2/alerts");
+    expect(srv.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from("bob:pa:ss").toString("base64")}`,
+    );
+  });
+});
+
 describe("http_config", () => {
   it("basic_auth with password_file and bearer credentials_file become an Authorization header", async () => {
     const d = dir();

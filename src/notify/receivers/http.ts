@@ -47,6 +47,18 @@ export function urlParts(url: string): string[] {
   }
 }
 
+/** fetch refuses URLs with user:password@; they become a Basic Authorization header. */
+function withoutCredentials(url: string): { url: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (u.username === "" && u.password === "") return { url, headers: {} };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = "";
+  u.password = "";
+  const token = Buffer.from(`${user}:${pass}`).toString("base64");
+  return { url: u.toString(), headers: { authorization: `Basic ${token}` } };
+}
+
 async function readBounded(res: Response): Promise<string> {
   if (res.body === null) return "";
   const reader = res.body.getReader();
@@ -78,16 +90,22 @@ export async function postJSON(url: string, body: unknown, opts: PostOptions): P
   );
   const signal = AbortSignal.any([opts.signal, timeout]);
   const where = redactURL(url);
-  if (!/^https?:\/\/[^/]/i.test(url)) {
+  if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
     throw new NotifyError(`${opts.what}: ${where} is not an http(s) URL`, false);
   }
   const secrets = [url, ...urlParts(url), ...(opts.secrets ?? [])];
   let res: Response;
   let text: string;
   try {
-    res = await doFetch(url, {
+    const target = withoutCredentials(url);
+    res = await doFetch(target.url, {
       method: "POST",
-      headers: { ...opts.headers, "content-type": "application/json", "user-agent": "reddot" },
+      headers: {
+        ...target.headers,
+        ...opts.headers,
+        "content-type": "application/json",
+        "user-agent": "reddot",
+      },
       body: JSON.stringify(body),
       redirect: "manual",
       signal,

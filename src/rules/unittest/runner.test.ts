@@ -194,3 +194,46 @@ describe("goFloatE", () => {
     ]);
   });
 });
+
+describe("group_eval_order", () => {
+  it("orders groups so a later group reads what an earlier one recorded", async () => {
+    write(
+      "r.yml",
+      `groups:
+  - name: second
+    rules:
+      - record: b
+        expr: a * 2
+  - name: first
+    rules:
+      - record: a
+        expr: vector(1)
+`,
+    );
+    const test = (order: string) =>
+      write(
+        "t.yml",
+        `rule_files: [r.yml]
+${order}
+tests:
+  - promql_expr_test:
+      - expr: b
+        eval_time: 0
+        exp_samples: [{ labels: "b", value: 2 }]
+`,
+      );
+    expect((await runRuleTestFile(test("group_eval_order: [first, second]"))).errors).toEqual([]);
+    // File order: "second" runs before "a" exists at t=0.
+    expect((await runRuleTestFile(test(""))).errors).toHaveLength(1);
+    expect((await runRuleTestFile(test("group_eval_order: [first, first]"))).errors).toEqual([
+      "group name repeated in evaluation order: first",
+    ]);
+  });
+
+  it("names the test group of an alert test without alertname", async () => {
+    const f = write("t.yml", "tests:\n  - name: g1\n    alert_rule_test: [{ eval_time: 5m }]\n");
+    expect((await runRuleTestFile(f)).errors).toEqual([
+      "an item under alert_rule_test misses required attribute alertname at eval_time 5m (in TestGroup g1)",
+    ]);
+  });
+});

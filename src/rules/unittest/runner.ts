@@ -83,26 +83,22 @@ export function formatRuleTestReport(r: RuleTestReport): string {
   return `${head}  FAILED:\n${r.errors.map((e) => `${e}\n\n`).join("")}`;
 }
 
-/** Groups in `group_eval_order` (which must then name every group), else file order. */
+/**
+ * Groups ordered by `group_eval_order`, as promtool's partial order: a group's
+ * rank is its index there, and groups not named rank 0 (with the first one
+ * named), keeping file order among equals. Names of no group are ignored.
+ */
 function orderGroups(
   groups: readonly RuleGroupConfig[],
   order: readonly string[],
 ): RuleGroupConfig[] | string {
-  if (order.length === 0) return [...groups];
-  const byName = new Map(groups.map((g) => [g.name, g]));
-  const seen = new Set<string>();
-  const out: RuleGroupConfig[] = [];
-  for (const name of order) {
-    if (seen.has(name)) return `group name repeated in evaluation order: ${name}`;
-    seen.add(name);
-    const g = byName.get(name);
-    if (g === undefined) return `group_eval_order: group "${name}" is not in the rule files`;
-    out.push(g);
+  const rank = new Map<string, number>();
+  for (const [i, name] of order.entries()) {
+    if (rank.has(name)) return `group name repeated in evaluation order: ${name}`;
+    rank.set(name, i);
   }
-  for (const g of groups) {
-    if (!seen.has(g.name)) return `group "${g.name}" was not included in the evaluation order`;
-  }
-  return out;
+  // Array.prototype.sort is stable: file order among equal ranks.
+  return [...groups].sort((a, b) => (rank.get(a.name) ?? 0) - (rank.get(b.name) ?? 0));
 }
 
 interface LabelsAndAnnotations {
@@ -204,9 +200,12 @@ async function runTestGroup(
     }
   }
   for (const a of tg.alert_rule_test) {
-    if (a.alertname === "") errs.push(`${testName}    alertname is missing`);
+    if (a.alertname !== "") continue;
+    const inGroup = tg.name !== "" ? ` (in TestGroup ${tg.name})` : "";
+    return [
+      `an item under alert_rule_test misses required attribute alertname at eval_time ${formatDuration(a.eval_time)}${inGroup}`,
+    ];
   }
-  if (errs.length > 0) return errs;
 
   const store = await TestStore.open();
   try {

@@ -88,6 +88,32 @@ function classify(e: unknown, conf: EmailConfig, secrets: string[]): NotifyError
   return new NotifyError(`email: ${conf.smarthost}: ${msg}`, !permanent, err.responseCode);
 }
 
+interface SmtpAuth {
+  user: string;
+  pass: string;
+  method?: string;
+}
+
+/** As Alertmanager: PLAIN or LOGIN with a password; else CRAM-MD5 with the secret; none without a username. */
+async function smtpAuth(configDir: string, conf: EmailConfig): Promise<SmtpAuth | undefined> {
+  const user = conf.authUsername;
+  if (user === undefined || user === "") return undefined;
+  if (conf.authPassword !== undefined || conf.authPasswordFile !== undefined) {
+    const pass = await secretValue(
+      configDir,
+      conf.authPassword,
+      conf.authPasswordFile,
+      "auth_password",
+    );
+    return { user, pass };
+  }
+  if (conf.authSecret !== undefined || conf.authSecretFile !== undefined) {
+    const pass = await secretValue(configDir, conf.authSecret, conf.authSecretFile, "auth_secret");
+    return { user, pass, method: "CRAM-MD5" };
+  }
+  return undefined;
+}
+
 export function emailIntegration(
   receiver: string,
   index: number,
@@ -123,28 +149,8 @@ export function emailIntegration(
       });
       const text = await t(conf.text ?? EMAIL_DEFAULTS.text);
 
-      const secrets: string[] = [];
-      let auth: { user: string; pass: string; method?: string } | undefined;
-      if (conf.authUsername !== undefined && conf.authUsername !== "") {
-        if (conf.authPassword !== undefined || conf.authPasswordFile !== undefined) {
-          const pass = await secretValue(
-            deps.configDir,
-            conf.authPassword,
-            conf.authPasswordFile,
-            "auth_password",
-          );
-          auth = { user: conf.authUsername, pass };
-        } else if (conf.authSecret !== undefined || conf.authSecretFile !== undefined) {
-          const pass = await secretValue(
-            deps.configDir,
-            conf.authSecret,
-            conf.authSecretFile,
-            "auth_secret",
-          );
-          auth = { user: conf.authUsername, pass, method: "CRAM-MD5" };
-        }
-        if (auth) secrets.push(auth.pass);
-      }
+      const auth = await smtpAuth(deps.configDir, conf);
+      const secrets = auth ? [auth.pass] : [];
       if (signal.aborted) throw new NotifyError("email: aborted", false);
       const transport = nodemailer.createTransport({
         host,

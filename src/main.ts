@@ -27,6 +27,7 @@ import { DEFAULT_REMOTE_WRITE_LIMITS } from "./ingest/index.js";
 import { ReddotError } from "./lib/errors.js";
 import { prettyLogStream } from "./lib/pretty-log.js";
 import { packageVersion } from "./lib/version.js";
+import { openAlerting } from "./main-alerting.js";
 import { Engine } from "./promql/index.js";
 import { type ScrapeConfig, ScrapeManager, scrapeJob } from "./scrape/index.js";
 import { createSelfMetrics } from "./self/index.js";
@@ -61,14 +62,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What the server runs from: the config repo, or the embedded defaults (no `dir`). */
+export type ResolvedConfig = Omit<LoadedConfig, "dir" | "files"> & { readonly dir?: string };
+
 /** Loads the config (or the embedded defaults) and applies the flags. */
-export async function resolveConfig(
-  flags: ServerFlags,
-): Promise<Pick<LoadedConfig, "server" | "scrape" | "checks" | "roles" | "hosts">> {
-  const loaded: Pick<LoadedConfig, "server" | "scrape" | "checks" | "roles" | "hosts"> =
+export async function resolveConfig(flags: ServerFlags): Promise<ResolvedConfig> {
+  const loaded: ResolvedConfig =
     flags.configDir !== undefined
       ? await loadConfigDir(flags.configDir)
-      : { server: defaultServerConfig(), scrape: [], checks: [], roles: [], hosts: [] };
+      : {
+          server: defaultServerConfig(),
+          scrape: [],
+          checks: [],
+          roles: [],
+          hosts: [],
+          rules: [],
+          maintenance: [],
+          heartbeats: [],
+        };
   let server = loaded.server;
   if (flags.listen !== undefined)
     server = { ...server, listen: parseListenAddress(flags.listen, "--listen") };
@@ -100,6 +111,18 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   let storage: Storage | null = null;
   let db: Db | null = null;
   const tls = config.tls === undefined ? undefined : readTlsFiles(config.tls);
+  // Known once listening (the port may be 0); links in notifications use it.
+  let url = "";
+  const tokenHashes = () =>
+    new Set([
+      ...hostChecks.server.agents.tokens.map((t) => t.sha256),
+      ...(flags.agent ? [localTokenHash] : []),
+    ]);
+  const alerting = await openAlerting({
+    config: first,
+    externalURL: () => config.externalURL ?? url,
+    logger,
+  });
   const lazyStorage: Storage = {
     appender: () => requireOpen(storage).appender(),
     querier: (mint, maxt) => requireOpen(storage).querier(mint, maxt),
@@ -139,25 +162,30 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     onRemoteWrite: (o) => selfMetrics.remoteWrite(o.status, o.samples),
     fleet: {
       checksFor: (host) => ({ host, ...checksForHost(hostChecks, host) }),
-      tokenHashes: () =>
-        new Set([
-          ...hostChecks.server.agents.tokens.map((t) => t.sha256),
-          ...(flags.agent ? [localTokenHash] : []),
-        ]),
+      tokenHashes,
       maxReportBytes: () => hostChecks.server.agents.maxReportBytes,
       get state() {
         return requireOpen(fleetState);
       },
     },
     reload: () => reload().then(() => undefined),
+    rules: alerting.rulesApi,
+    notifier: alerting.notifier,
+    silences: alerting.silences,
+    heartbeats: alerting.heartbeatDeps(tokenHashes),
     logger,
     ...(tls === undefined ? {} : { https: tls }),
   });
-  await app.listen({ host: config.listen.host, port: config.listen.port });
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (e) {
+    await alerting.stop();
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.listen.port;
   const scheme = tls === undefined ? "http" : "https";
-  const url = `${scheme}://${formatListenAddress({ host: config.listen.host, port })}`;
+  url = `${scheme}://${formatListenAddress({ host: config.listen.host, port })}`;
   try {
     const tty = "isTTY" in out && out.isTTY === true;
     db = await Db.open({
@@ -177,15 +205,19 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     });
   } catch (e) {
     await app.close();
+    await alerting.stop();
     throw e;
   }
   fleetState = await FleetState.open(config.dataDir);
   storage = new LocalStorage(db);
+  await alerting.startRules(storage, engine);
   const jobsFor = (list: ScrapeConfig[], cfg: ServerConfig) =>
     cfg.scrape.self.enabled ? [...list, selfScrapeJob(port, cfg)] : [...list];
   scrapeManager.apply(jobsFor(scrape, config));
   reload = async () => {
     const next = await resolveConfig(flags);
+    // First, as it can still refuse the config (notification template files).
+    await alerting.reload(next);
     const restartNeeded: string[] = [];
     if (JSON.stringify(next.server.storage) !== JSON.stringify(config.storage))
       restartNeeded.push("storage");
@@ -242,6 +274,7 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
       agentStop.abort();
       await localAgent;
       await scrapeManager.stop();
+      await alerting.stop();
       await app.close();
       await opened.close();
     },

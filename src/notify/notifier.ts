@@ -39,7 +39,8 @@ export interface NotifierOptions {
   integrationsFor: (receiver: string) => readonly PipelineIntegration[];
   /** Delivery with retries; default src/notify/receivers' sendWithRetry (tests pass their own). */
   sendWithRetry?: SendWithRetry;
-  externalURL: string;
+  /** reddot's URL for links; a function when it is known only once listening (port 0). */
+  externalURL: string | (() => string);
   now?: () => number;
   timers?: NotifierTimers;
   log: NotifyLogger;
@@ -166,6 +167,7 @@ export class Notifier {
   }
 
   #newDispatcher(): Dispatcher {
+    const notifier = this;
     return new Dispatcher({
       tree: this.#tree,
       inhibitRules: this.#config.inhibitRules,
@@ -177,12 +179,20 @@ export class Notifier {
       nflog: this.#nflog,
       integrationsFor: this.#opts.integrationsFor,
       sendWithRetry: this.#opts.sendWithRetry ?? sendWithRetry,
-      externalURL: this.#opts.externalURL,
+      // A getter: the dispatcher reads it at each flush.
+      get externalURL() {
+        return notifier.#externalURL();
+      },
       firing: (now) => this.#store.firing(now),
       signal: this.#abort.signal,
       log: this.#opts.log,
       onResult: (r, now) => this.#onResult(r, now),
     });
+  }
+
+  #externalURL(): string {
+    const u = this.#opts.externalURL;
+    return typeof u === "string" ? u : u();
   }
 
   #maintenanceBy(labels: Record<string, string>, now: number): string[] {
@@ -354,7 +364,7 @@ export class Notifier {
       },
       startsAt: s.since,
       endsAt: endsAt === 0 ? 0 : Math.max(endsAt, now),
-      generatorURL: this.#opts.externalURL,
+      generatorURL: this.#externalURL(),
     };
   }
 

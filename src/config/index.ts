@@ -55,16 +55,16 @@ export {
 export type { QueryConfig } from "./query-schema.js";
 export { type RoleConfig, rolesFileSchema } from "./roles-schema.js";
 export {
-  type BuiltinRulesSettings,
-  type RulesSettings,
-  rulesSettingsSchema,
-} from "./rules-settings-schema.js";
-export {
   METRIC_NAME_RE,
   type RuleConfig,
   type RuleGroupConfig,
   ruleGroupSchema,
 } from "./rules-schema.js";
+export {
+  type BuiltinRulesSettings,
+  type RulesSettings,
+  rulesSettingsSchema,
+} from "./rules-settings-schema.js";
 export { rulesSection } from "./sections/rules-section.js";
 export type { ConfigDraft } from "./sections/section.js";
 export {

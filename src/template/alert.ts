@@ -12,6 +12,7 @@ import { execute, type GoFunc } from "./exec.js";
 import { prometheusFuncs } from "./funcs-prometheus.js";
 import { checkSize } from "./limits.js";
 import { parse, type Trees } from "./parse.js";
+import { ParseCache } from "./parse-cache.js";
 
 export interface AlertTemplateData {
   labels: Record<string, string>;
@@ -43,10 +44,21 @@ function alertFuncs(opts: AlertTemplateOptions, externalURL: string): Map<string
 
 const FUNC_NAMES: ReadonlySet<string> = new Set(alertFuncs({ now: () => 0 }, "").keys());
 
+/**
+ * Parsed templates by name and text: rule annotations are expanded for every
+ * alert at every evaluation, from a few thousand distinct texts at most.
+ */
+const parsed = new ParseCache({ maxEntries: 10_000, maxChars: 4 * 1024 * 1024 });
+
+/** Parses `text` (prelude included, size already checked) once while it stays cached. */
+function parseCached(name: string, text: string): Trees {
+  return parsed.get(name, text, () => parse(name, text, FUNC_NAMES));
+}
+
 function parseAlert(name: string, text: string): Trees {
   const tooBig = checkSize(name, text);
   if (tooBig) throw new TemplateError(tooBig);
-  return parse(name, ALERT_PRELUDE + text, FUNC_NAMES);
+  return parseCached(name, ALERT_PRELUDE + text);
 }
 
 /** Parse check for rule-file validation: undefined when fine, else Go's message (`template: NAME:LINE: ...`). */
@@ -75,7 +87,7 @@ export async function expandGoTemplate(
   try {
     const tooBig = checkSize(name, text);
     if (tooBig) throw new TemplateError(tooBig);
-    trees = parse(name, text, FUNC_NAMES);
+    trees = parseCached(name, text);
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     throw new TemplateError(`error parsing template ${name}: ${e.message}`);

@@ -32,6 +32,7 @@ import {
   builtinRuleGroups,
   MetaAlertStateStore,
   type OutgoingAlert,
+  type RuleCounters,
   RuleManager,
 } from "./rules/index.js";
 import { labelsFromRecord, type Storage } from "./storage/index.js";
@@ -55,6 +56,8 @@ export interface Alerting {
   readonly silences: SilenceStore;
   /** The rule groups, for /api/v1/rules and /api/v1/alerts (empty until startRules). */
   readonly rulesApi: RulesApi;
+  /** Rule manager counters, for self-metrics (zeros until startRules). */
+  ruleCounters(): RuleCounters;
   /** For the heartbeat API routes. */
   heartbeatDeps(tokenHashes: () => ReadonlySet<string>): HeartbeatDeps;
   /** Starts rule evaluation and the heartbeat series once the store is open. */
@@ -163,6 +166,8 @@ export async function openAlerting(opts: {
     notifier,
     silences,
     rulesApi: { groups: () => rules?.groups() ?? [] },
+    ruleCounters: () =>
+      rules?.counters ?? { evaluations: 0, failures: 0, missedIterations: 0, stateSaveFailures: 0 },
     async startRules(storage, engine) {
       const settings = config.server.rules;
       rules = new RuleManager({

@@ -30,7 +30,11 @@ import { packageVersion } from "./lib/version.js";
 import { openAlerting } from "./main-alerting.js";
 import { Engine } from "./promql/index.js";
 import { type ScrapeConfig, ScrapeManager, scrapeJob } from "./scrape/index.js";
-import { createSelfMetrics } from "./self/index.js";
+import {
+  createSelfMetrics,
+  registerAlertingMetrics,
+  registerDataDirMetrics,
+} from "./self/index.js";
 import { LocalStorage, type Storage } from "./storage/index.js";
 import { Db } from "./tsdb/index.js";
 
@@ -128,6 +132,11 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     querier: (mint, maxt) => requireOpen(storage).querier(mint, maxt),
   };
   const selfMetrics = createSelfMetrics({ stats: () => requireOpen(db).stats() }, version);
+  registerAlertingMetrics(selfMetrics.registry, {
+    rules: () => alerting.ruleCounters(),
+    notifier: () => alerting.notifier.stats(),
+  });
+  registerDataDirMetrics(selfMetrics.registry, config.dataDir);
   const rw = config.ingest.remoteWrite;
   const limits = config.storage.limits;
   // Swapped whole on reload: a query under way keeps the engine it started with.

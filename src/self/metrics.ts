@@ -74,6 +74,12 @@ export function createSelfMetrics(store: StoreStatsSource, version: string): Sel
   );
   stat("reddot_tsdb_wal_fsyncs_total", "WAL fsync calls.", (s) => s.walFsyncs, true);
   stat(
+    "reddot_tsdb_wal_write_failures_total",
+    "WAL writes that failed; their commits were refused.",
+    (s) => s.walWriteFailures,
+    true,
+  );
+  stat(
     "reddot_tsdb_wal_torn_tails_repaired_total",
     "Torn WAL tails cut at replay.",
     (s) => s.walTornTailsRepaired,

@@ -62,6 +62,8 @@ export interface DbStats {
   walBytesWritten: number;
   walFsyncs: number;
   walTornTailsRepaired: number;
+  /** WAL writes that failed (disk full, I/O error): their commits were refused. */
+  walWriteFailures: number;
   lastReplay: ReplayStats | null;
   restoredChunks: number;
   headMinTime: number;
@@ -93,6 +95,7 @@ export class Db {
     compactionFailures: 0,
     headCompactions: 0,
     retentionDeletions: 0,
+    walWriteFailures: 0,
   };
   private lastReplay: ReplayStats | null = null;
   /** Head chunks read back from chunks_head at open instead of re-encoded from the WAL. */
@@ -220,7 +223,11 @@ export class Db {
         setImmediate(() => this.runCompaction());
       }
       // Called synchronously by commit(), so WAL order follows commit order.
-      return this.wal.log(records);
+      return this.wal.log(records).catch((e: unknown) => {
+        // Counted for the built-in ReddotWalErrors rule; the caller still sees the error.
+        this.counters.walWriteFailures++;
+        throw e;
+      });
     },
   };
 

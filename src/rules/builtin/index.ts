@@ -339,15 +339,6 @@ export function builtinRuleGroups(
             runbook: "/api/v1/rules shows each rule's health and last error.",
           },
         ),
-        alert("ReddotNotificationsFailing", "rate(reddot_notifications_failed_total[5m]) > 0", {
-          for: 5 * 60_000,
-          severity: "critical",
-          summary: "reddot cannot deliver notifications",
-          description:
-            "{{ $value | humanize }} notifications fail per second{{ if $labels.integration }} ({{ $labels.integration }}){{ end }}.",
-          runbook:
-            "The server log names the receiver and the error; test it with the receiver's own tools.",
-        }),
         alert(
           "ReddotIngestionRefused",
           `sum without (code) (rate(reddot_remote_write_requests_total{code=~"4.."}[5m])) > 0`,

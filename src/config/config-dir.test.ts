@@ -112,7 +112,7 @@ describe("loadConfigDir errors in the directory", () => {
     expect(formatConfigIssues(issues)).toBe(
       [
         'reddot.yaml:2:3: storage.retension: unknown key "retension" (hint: did you mean "retention"?)',
-        "x.txt: unknown entry x.txt in the config directory (hint: known: reddot.yaml, scrape/, checks/, roles/, hosts/, notify.yaml, maintenance/, rules/)",
+        "x.txt: unknown entry x.txt in the config directory (hint: known: reddot.yaml, scrape/, checks/, roles/, hosts/, notify.yaml, maintenance/, rules/, heartbeats/)",
       ].join("\n"),
     );
   });

@@ -11,7 +11,7 @@ import {
 import { ReddotError } from "../../lib/errors.js";
 import type { MetaDb } from "../../meta/index.js";
 import type { ApiDeps } from "../server.js";
-import { tokenMatches } from "./agent.js";
+import { checkWriteAccess } from "../write-access.js";
 
 /** What the heartbeat endpoints need; the server wires it from the config and the meta DB. */
 export interface HeartbeatDeps {
@@ -118,33 +118,6 @@ function unknownJob(name: string, jobs: readonly HeartbeatJob[]): ReddotError {
 }
 
 /** True for 127.0.0.0/8 and ::1 (also IPv4-mapped), the clients on the server's own machine. */
-function isLoopbackAddress(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return a === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/**
- * The rule of the silence API's writes: a bearer token among `agents.tokens`
- * (the agent endpoint's `tokenMatches`); a server with no tokens configured
- * has no credential to check and accepts reports from loopback clients only.
- */
-function checkReporter(
-  authorization: string | undefined,
-  remote: string | undefined,
-  hashes: ReadonlySet<string>,
-) {
-  if (hashes.size === 0 && isLoopbackAddress(remote)) return;
-  if (hashes.size > 0 && tokenMatches(authorization, hashes)) return;
-  throw new ReddotError(
-    "RD_AGENT_UNAUTHORIZED",
-    401,
-    hashes.size === 0
-      ? "heartbeats from another machine need a token: configure agents.tokens and send Authorization: Bearer <token>"
-      : "missing or invalid token; send Authorization: Bearer <token> with a token listed in agents.tokens",
-  );
-}
-
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 function runJson(r: HeartbeatRun) {
@@ -199,7 +172,13 @@ export function registerHeartbeatRoutes(app: FastifyInstance, deps: ApiDeps): vo
     "/api/v1/heartbeat/:name",
     { bodyLimit: MAX_HEARTBEAT_BODY_BYTES },
     async (req) => {
-      checkReporter(req.headers.authorization, req.socket.remoteAddress, hb.tokenHashes());
+      checkWriteAccess({
+        authorization: req.headers.authorization,
+        remoteAddress: req.socket.remoteAddress,
+        hashes: hb.tokenHashes(),
+        code: "RD_AGENT_UNAUTHORIZED",
+        what: "reporting heartbeats",
+      });
       const job = find(req.params.name);
       const run = parseHeartbeat(job.name, fields(req.query, req.body), now());
       // Committed (and fsynced) before the answer: an acknowledged heartbeat is durable.

@@ -12,7 +12,7 @@ import {
 } from "../../notify/index.js";
 import { collectParams } from "../params.js";
 import type { ApiDeps } from "../server.js";
-import { tokenMatches } from "./agent.js";
+import { checkWriteAccess } from "../write-access.js";
 
 /** What the Alertmanager-compatible alerts API needs: the Notifier. */
 export interface NotifyAlertsApi {
@@ -68,29 +68,15 @@ const postableAlert = z.object({
 });
 const postableAlerts = z.array(postableAlert).max(MAX_POSTED_ALERTS);
 
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return a === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/** As silence writes: a listed bearer token, or loopback when no token is configured. */
+/** As silence writes: see write-access.ts. */
 function checkWrite(req: FastifyRequest, deps: ApiDeps): void {
-  const hashes = deps.fleet?.tokenHashes() ?? new Set<string>();
-  if (
-    hashes.size === 0
-      ? isLoopback(req.socket.remoteAddress)
-      : tokenMatches(req.headers.authorization, hashes)
-  ) {
-    return;
-  }
-  throw new ReddotError(
-    "RD_ALERTS_UNAUTHORIZED",
-    401,
-    hashes.size === 0
-      ? "posting alerts from another machine needs a token: configure agents.tokens and send Authorization: Bearer <token>"
-      : "missing or invalid token; send Authorization: Bearer <token> with a token listed in agents.tokens",
-  );
+  checkWriteAccess({
+    authorization: req.headers.authorization,
+    remoteAddress: req.socket.remoteAddress,
+    hashes: deps.fleet?.tokenHashes() ?? new Set<string>(),
+    code: "RD_ALERTS_UNAUTHORIZED",
+    what: "posting alerts",
+  });
 }
 
 function boolParam(p: Map<string, string[]>, name: string): boolean {

@@ -10,7 +10,7 @@ import {
 } from "../../notify/index.js";
 import { collectParams } from "../params.js";
 import type { ApiDeps } from "../server.js";
-import { tokenMatches } from "./agent.js";
+import { checkWriteAccess } from "../write-access.js";
 
 /*
  * Alertmanager API v2 silences (api/v2/openapi.yaml: getSilences, postSilences,
@@ -95,37 +95,15 @@ export function gettableSilence(s: Silence, now: number) {
   };
 }
 
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return a === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
-}
-
-/**
- * Writes (create, update, expire) need the bearer-token check of the agent
- * endpoint (the SHA-256 of the token among `agents.tokens`, compared in
- * constant time). A server with no tokens configured has no credential to
- * check, so it accepts writes only from clients on the same machine
- * (loopback): that keeps `reddot silence add` working on a default
- * single-host install without opening writes to the network.
- */
+/** Writes (create, update, expire): see write-access.ts. */
 function checkWrite(req: FastifyRequest, deps: ApiDeps): void {
-  const hashes = deps.fleet?.tokenHashes() ?? new Set<string>();
-  if (hashes.size === 0) {
-    if (isLoopback(req.socket.remoteAddress)) return;
-    throw new ReddotError(
-      "RD_SILENCE_UNAUTHORIZED",
-      401,
-      "creating or expiring silences from another machine needs a token: configure agents.tokens and send Authorization: Bearer <token>",
-    );
-  }
-  if (!tokenMatches(req.headers.authorization, hashes)) {
-    throw new ReddotError(
-      "RD_SILENCE_UNAUTHORIZED",
-      401,
-      "missing or invalid token; send Authorization: Bearer <token> with a token listed in agents.tokens",
-    );
-  }
+  checkWriteAccess({
+    authorization: req.headers.authorization,
+    remoteAddress: req.socket.remoteAddress,
+    hashes: deps.fleet?.tokenHashes() ?? new Set<string>(),
+    code: "RD_SILENCE_UNAUTHORIZED",
+    what: "creating or expiring silences",
+  });
 }
 
 function silenceId(req: FastifyRequest): string {

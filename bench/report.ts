@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import type { AgentBenchResult } from "./agent.js";
 import type { PeerResult } from "./measure.js";
 import type { QueryBenchResult } from "./query.js";
+import type { RuleBenchResult } from "./rules.js";
 
 /** The machine the run happened on. */
 export interface MachineInfo {
@@ -44,6 +45,8 @@ export interface RunReport {
   readonly peers: readonly PeerResult[];
   /** The query latency benchmark, when it ran. */
   readonly query?: QueryBenchResult;
+  /** The rule evaluation benchmark, when it ran. */
+  readonly rules?: RuleBenchResult;
   /** The agent footprint benchmark, when it ran. */
   readonly agent?: AgentBenchResult;
 }
@@ -219,5 +222,49 @@ export function agentCaption(a: AgentBenchResult): string {
       (d === undefined
         ? ""
         : `; server holds ${d.checkSeries} check series, ${d.reportsDelivered} reports delivered`),
+  ].join("\n");
+}
+
+/**
+ * The rule benchmark as a markdown table: per peer, the evaluation time of
+ * all groups per interval (median, max; seconds and % of the interval), the
+ * slowest group, the alerts it ends with, and reddot over Prometheus.
+ */
+export function rulesTable(r: RuleBenchResult): string {
+  const rows = [
+    "| system | median s / interval | % of interval | max s / interval | % of interval | sum of groups s (median) | slowest group s | CPU s / interval | firing | pending | notes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  const peers = r.peers.filter((p) => p.status !== "skipped");
+  for (const p of peers) {
+    const notes = [p.status === "ok" ? "" : p.status.toUpperCase(), ...p.notes]
+      .filter((s) => s !== "")
+      .join("; ")
+      .replaceAll("|", "\\|")
+      .replaceAll("\n", " ");
+    rows.push(
+      `| ${p.label}${p.version ? ` ${p.version}` : ""} | ${num(p.medianSeconds, 3)} | ${num(p.medianPercent, 2)} | ${num(p.maxSeconds, 3)} | ${num(p.maxPercent, 2)} | ${num(p.medianSumSeconds, 3)} | ${num(p.maxGroupSeconds, 3)} | ${num(p.cpuSecondsPerInterval, 3)} | ${p.firing ?? "–"} | ${p.pending ?? "–"} | ${notes} |`,
+    );
+  }
+  const a = peers.find((p) => p.id === "reddot" && p.status === "ok");
+  const b = peers.find((p) => p.id === "prometheus" && p.status === "ok");
+  if (a !== undefined && b !== undefined) {
+    const ratio = (x?: number, y?: number) =>
+      x !== undefined && y !== undefined && y > 0 ? num(x / y, 2) : "–";
+    rows.push(
+      `| reddot / Prometheus | ${ratio(a.medianSeconds, b.medianSeconds)} | | ${ratio(a.maxSeconds, b.maxSeconds)} | | ${ratio(a.medianSumSeconds, b.medianSumSeconds)} | ${ratio(a.maxGroupSeconds, b.maxGroupSeconds)} | ${ratio(a.cpuSecondsPerInterval, b.cpuSecondsPerInterval)} | | | |`,
+    );
+  }
+  const target = a?.maxPercent;
+  const verdict = target === undefined ? "not measured" : target < 10 ? "met" : "NOT MET";
+  return `${rows.join("\n")}\n\n- reddot under 10% of the ${r.intervalSeconds} s interval (max): ${verdict}`;
+}
+
+/** What the rule benchmark evaluated. */
+export function rulesCaption(r: RuleBenchResult): string {
+  const versions = r.peers.map((p) => `${p.label} ${p.version ?? "(not run)"}`).join(", ");
+  return [
+    `Rule evaluation — ${r.rules} alerting rules in ${r.groups} groups every ${r.intervalSeconds} s over ${r.series} series (${r.historyMinutes} min of history, one new sample per series per interval); for ${r.forSeconds} s, 2 templated annotations; ${r.expectedAlerts} alerts expected`,
+    `${r.intervals} intervals per peer; evaluation time per interval = the time at least one group was evaluating (union of the groups' lastEvaluation + evaluationTime from /api/v1/rules), beside the plain sum; CPU of the peer process over the window (with ingest of 10k samples per interval and the polling); ${versions}`,
   ].join("\n");
 }

@@ -21,8 +21,11 @@ import {
   queryCaption,
   queryTable,
   type RunReport,
+  rulesCaption,
+  rulesTable,
   writeJson,
 } from "./report.js";
+import { RULE_SCALES, type RuleBenchResult, runRuleBench } from "./rules.js";
 
 /** Preset scales; flags override their parts. */
 const SCALES = {
@@ -51,6 +54,7 @@ interface Flags {
   query: boolean;
   queryRuns: number;
   queryWarmup: number;
+  rules: boolean;
   agent: boolean;
   agentSeconds?: number;
 }
@@ -108,6 +112,7 @@ function parseFlags(argv: string[]): Flags {
     .option("--no-query", "skip the query latency benchmark (reddot and prometheus only)")
     .option("--query-runs <n>", "timed runs per query", positive("int"), 10)
     .option("--query-warmup <n>", "untimed runs per query before those", positive("int"), 2)
+    .option("--no-rules", "skip the rule evaluation benchmark (reddot and prometheus only)")
     .option("--no-agent", "skip the agent CPU/RSS benchmark (vs prometheus-node-exporter)")
     .option(
       "--agent-seconds <s>",
@@ -182,6 +187,14 @@ async function main(): Promise<number> {
     );
   }
 
+  let rules: RuleBenchResult | undefined;
+  if (flags.rules) {
+    rules = await runRuleBench(
+      flags.peers.map((id) => PEERS.find((p) => p.id === id)!),
+      { ...RULE_SCALES[flags.scale], concurrency: flags.concurrency, keep: flags.keep },
+    );
+  }
+
   let agent: AgentBenchResult | undefined;
   if (flags.agent) {
     const scale = AGENT_SCALES[flags.scale];
@@ -220,6 +233,7 @@ async function main(): Promise<number> {
     },
     peers: results,
     query,
+    rules,
     agent,
   };
   const out = flags.out ?? `bench/results/${date.replaceAll(":", "-")}.json`;
@@ -227,10 +241,14 @@ async function main(): Promise<number> {
   log("bench", `wrote ${out}`);
   if (flags.ingest) console.log(`${caption(report)}\n\n${markdownTable(report)}`);
   if (query !== undefined) console.log(`\n${queryCaption(query)}\n\n${queryTable(query)}`);
+  if (rules !== undefined) console.log(`\n${rulesCaption(rules)}\n\n${rulesTable(rules)}`);
   if (agent !== undefined) console.log(`\n${agentCaption(agent)}\n\n${agentTable(agent)}`);
   const queryFailed = query?.peers.some((p) => p.status === "failed") ?? false;
   const agentFailed = agent?.status === "failed";
-  return results.some((r) => r.status === "failed") || queryFailed || agentFailed ? 1 : 0;
+  const rulesFailed = rules?.peers.some((p) => p.status === "failed") ?? false;
+  return results.some((r) => r.status === "failed") || queryFailed || agentFailed || rulesFailed
+    ? 1
+    : 0;
 }
 
 // Interrupted (Ctrl-C, CI timeout): take the running peer down with us.

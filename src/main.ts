@@ -117,11 +117,9 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
   const tls = config.tls === undefined ? undefined : readTlsFiles(config.tls);
   // Known once listening (the port may be 0); links in notifications use it.
   let url = "";
+  const configuredTokenHashes = () => new Set(hostChecks.server.agents.tokens.map((t) => t.sha256));
   const tokenHashes = () =>
-    new Set([
-      ...hostChecks.server.agents.tokens.map((t) => t.sha256),
-      ...(flags.agent ? [localTokenHash] : []),
-    ]);
+    new Set([...configuredTokenHashes(), ...(flags.agent ? [localTokenHash] : [])]);
   const alerting = await openAlerting({
     config: first,
     externalURL: () => config.externalURL ?? url,
@@ -181,7 +179,8 @@ export async function startServer(flags: ServerFlags): Promise<RunningServer> {
     rules: alerting.rulesApi,
     notifier: alerting.notifier,
     silences: alerting.silences,
-    heartbeats: alerting.heartbeatDeps(tokenHashes),
+    writeTokenHashes: configuredTokenHashes,
+    heartbeats: alerting.heartbeatDeps(configuredTokenHashes),
     logger,
     ...(tls === undefined ? {} : { https: tls }),
   });

@@ -59,6 +59,12 @@ export interface ApiDeps {
   silences?: SilenceStore;
   /** The notifier, for /api/v2/alerts and /api/v2/alerts/groups (absent: 404). */
   notifier?: NotifyAlertsApi;
+  /**
+   * Tokens accepted for writes to silences and alerts (see write-access.ts):
+   * the configured agents.tokens, without the server's own local-agent token,
+   * so loopback clients may write on a server with none configured.
+   */
+  writeTokenHashes?: () => ReadonlySet<string>;
   /** Heartbeat jobs and their stored runs (absent: the heartbeat routes are not served). */
   heartbeats?: HeartbeatDeps;
   logger?: FastifyBaseLogger;

@@ -11,7 +11,6 @@ import type { Db } from "../../tsdb/index.js";
 import { openTestDb } from "../../tsdb/testdata/open-test-db.js";
 import { buildServer } from "../server.js";
 import { testApiDeps } from "../testing.js";
-import type { FleetDeps } from "./agent.js";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
 const H = 3600_000;
@@ -22,10 +21,13 @@ let store: SilenceStore;
 let app: FastifyInstance;
 let now: number;
 
-async function build(fleet?: FleetDeps): Promise<void> {
+async function build(writeTokenHashes?: () => ReadonlySet<string>): Promise<void> {
   await app?.close();
   app = buildServer(
-    testApiDeps(new LocalStorage(db), { silences: store, ...(fleet ? { fleet } : {}) }),
+    testApiDeps(new LocalStorage(db), {
+      silences: store,
+      ...(writeTokenHashes ? { writeTokenHashes } : {}),
+    }),
   );
 }
 
@@ -185,7 +187,7 @@ describe("Alertmanager v2 silences API", () => {
 
     const token = "s3cret-token";
     const hash = createHash("sha256").update(token).digest("hex");
-    await build({ tokenHashes: () => new Set([hash]) } as unknown as FleetDeps);
+    await build(() => new Set([hash]));
     expect((await post(body())).statusCode).toBe(401);
     expect((await post(body(), { authorization: "Bearer wrong" })).statusCode).toBe(401);
     const ok = await post(body(), { authorization: `Bearer ${token}` }, "192.0.2.7");

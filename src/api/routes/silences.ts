@@ -100,7 +100,7 @@ function checkWrite(req: FastifyRequest, deps: ApiDeps): void {
   checkWriteAccess({
     authorization: req.headers.authorization,
     remoteAddress: req.socket.remoteAddress,
-    hashes: deps.fleet?.tokenHashes() ?? new Set<string>(),
+    hashes: deps.writeTokenHashes?.() ?? new Set<string>(),
     code: "RD_SILENCE_UNAUTHORIZED",
     what: "creating or expiring silences",
   });

@@ -2,14 +2,28 @@
  * Bounded reads of /proc (or a fixture directory standing in for it) and the
  * mount table shared by `disk` and `readonly_mounts`.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Files read from /proc are small; anything past this is cut off. */
 const MAX_PROC_FILE = 1 << 20;
 
-/** Reads at most `max` bytes of a file as UTF-8 (proc files report size 0, so no stat). */
+/** Read buffer shared by every call: reads are synchronous, so calls never interleave. */
+let scratch: Buffer | undefined;
+
+/**
+ * Reads at most `max` bytes of a file as UTF-8 (proc files report size 0, so no stat).
+ * Files under the real /proc are read synchronously: procfs answers from
+ * memory in microseconds, while the async open/read/close of fs/promises
+ * costs three thread-pool round trips and a 64 KiB buffer per file, which
+ * dominated the `process` check (one /proc/PID/cmdline per process). Any
+ * other path (a fixture procRoot, puppet's summary, which may be a FIFO or
+ * a slow disk) keeps the async read so it can never block the event loop.
+ * Rejects (ENOENT for a process that has exited) either way.
+ */
 export async function readBounded(path: string, max = MAX_PROC_FILE): Promise<string> {
+  if (path.startsWith("/proc/")) return readBoundedSync(path, max);
   const fh = await open(path, "r");
   try {
     const buf = Buffer.alloc(Math.min(max, 64 * 1024));
@@ -24,6 +38,26 @@ export async function readBounded(path: string, max = MAX_PROC_FILE): Promise<st
     return Buffer.concat(chunks).toString("utf8");
   } finally {
     await fh.close();
+  }
+}
+
+/** The synchronous read {@link readBounded} uses for /proc; never for a path that may block. */
+export function readBoundedSync(path: string, max = MAX_PROC_FILE): string {
+  const fd = openSync(path, "r");
+  try {
+    scratch ??= Buffer.allocUnsafe(64 * 1024);
+    const buf = scratch;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const last = readSync(fd, buf, 0, Math.min(buf.length, max - total), null);
+      if (last === 0) break;
+      total += last;
+      chunks.push(Buffer.from(buf.subarray(0, last)));
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } finally {
+    closeSync(fd);
   }
 }
 

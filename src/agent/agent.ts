@@ -85,7 +85,9 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
     maxBytes: opts.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
     warn: (m) => log("warn", m),
   });
-  const fetchImpl = opts.tls === undefined ? fetch : tlsFetch(opts.tls);
+  // Always node:http(s), never the global fetch: that loads undici and compiles its
+  // WebAssembly HTTP parser, ~9 MB of the agent's RSS (docs/agent.md, "Footprint").
+  const fetchImpl = tlsFetch(opts.tls ?? {});
   const sender = new Sender({
     fetchImpl,
     url: `${server}/api/v1/agent/report`,

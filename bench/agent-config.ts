@@ -1,7 +1,8 @@
 /**
  * The config repo of the agent benchmark: a server that accepts one agent
  * token and scrapes nothing, and 20 checks at 10 s (10 builtins, 10 Nagios
- * plugins of monitoring-plugins-basic) that the `default` role gives every host.
+ * plugins of monitoring-plugins-basic) that the `default` role gives every host
+ * not declared in hosts/ (declared "bare" hosts have no role, so no checks).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -97,17 +98,20 @@ export interface AgentBenchConfig {
 }
 
 /**
- * Writes reddot.yaml, checks/bench.yaml and roles/default.yaml under
+ * Writes reddot.yaml, checks/bench.yaml, roles/default.yaml and
+ * hosts/bench.yaml (`bareHosts`, declared with no role, so no checks) under
  * `dir`/config, and the agent's token (random, mode 0600) in `dir`/token.
  * JSON is valid YAML, so every value is written with JSON.stringify.
  */
 export async function writeAgentBenchConfig(
   dir: string,
   targets: BenchTargets,
+  bareHosts: readonly string[] = [],
 ): Promise<AgentBenchConfig> {
   const configDir = join(dir, "config");
   await mkdir(join(configDir, "checks"), { recursive: true });
   await mkdir(join(configDir, "roles"), { recursive: true });
+  await mkdir(join(configDir, "hosts"), { recursive: true });
   const token = randomBytes(32).toString("hex");
   const sha256 = createHash("sha256").update(token).digest("hex");
   const tokenFile = join(dir, "token");
@@ -142,6 +146,11 @@ export async function writeAgentBenchConfig(
   await writeFile(
     join(configDir, "roles", "default.yaml"),
     `roles:\n  - name: default\n    checks: ${JSON.stringify(checks.map((c) => c.name))}\n`,
+  );
+  // Declared hosts with no role run no checks: host metrics and the report only.
+  await writeFile(
+    join(configDir, "hosts", "bench.yaml"),
+    `hosts: ${JSON.stringify(bareHosts.map((name) => ({ name, roles: [] })))}\n`,
   );
   return { configDir, tokenFile, checks };
 }

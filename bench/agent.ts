@@ -50,22 +50,37 @@ export interface ProcessFigures {
   readonly rssSamples: number;
 }
 
-export interface AgentBenchResult {
-  status: "ok" | "failed";
-  notes: string[];
-  readonly warmupSeconds: number;
-  readonly measureSeconds: number;
-  readonly intervalSeconds: number;
-  readonly checks: { builtin: number; plugin: number };
-  /** Wall seconds of the measured window. */
-  windowSeconds?: number;
-  agent?: ProcessFigures;
-  nodeExporter?: ProcessFigures & {
-    readonly scrapes: number;
-    readonly scrapeErrors: number;
-    readonly meanBodyBytes: number;
-  };
-  /** What the server holds at the end: check series of the agent, its report counter. */
+/**
+ * V8 flags the agent runs with, here and in examples/systemd/reddot-agent.service
+ * (docs/agent.md, "Memory"): a 1 MB semi-space keeps the young generation,
+ * and so the RSS, small; the agent's heap is a few MB, so that costs little CPU.
+ */
+export const AGENT_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=1"];
+
+/** One agent process of the run. */
+export interface AgentVariant {
+  /** Row label in the table. */
+  readonly label: string;
+  /** Its --host. */
+  readonly host: string;
+  /** Runs the 20 checks (else: host metrics and the report only, node_exporter's job). */
+  readonly checks: boolean;
+  /** Node flags before the script. */
+  readonly nodeFlags: readonly string[];
+}
+
+/** The default run: the agent with the 20 checks, and one with none (apples to apples). */
+export function defaultAgentVariants(nodeFlags = AGENT_NODE_FLAGS): AgentVariant[] {
+  return [
+    { label: "20 checks", host: HOST, checks: true, nodeFlags },
+    { label: "no checks", host: `${HOST}-bare`, checks: false, nodeFlags },
+  ];
+}
+
+/** An agent's figures, what the server holds of it and issue 4's targets for it. */
+export interface AgentFigures extends ProcessFigures {
+  readonly variant: AgentVariant;
+  /** Check series and report counters of its host on the server at the end. */
   delivered?: { checkSeries: number; reportsTotal: number; reportsDelivered: number };
   /**
    * Issue 4's targets: the agent process's CPU ≤ node_exporter's (and the
@@ -75,10 +90,30 @@ export interface AgentBenchResult {
   targets?: { cpuMet?: boolean; cpuMetWithPlugins?: boolean; rssMet: boolean };
 }
 
+export interface AgentBenchResult {
+  status: "ok" | "failed";
+  notes: string[];
+  readonly warmupSeconds: number;
+  readonly measureSeconds: number;
+  readonly intervalSeconds: number;
+  readonly checks: { builtin: number; plugin: number };
+  /** Wall seconds of the measured window. */
+  windowSeconds?: number;
+  /** One per agent process, side by side on the same server, in the variants' order. */
+  agents: AgentFigures[];
+  nodeExporter?: ProcessFigures & {
+    readonly scrapes: number;
+    readonly scrapeErrors: number;
+    readonly meanBodyBytes: number;
+  };
+}
+
 export interface AgentBenchOptions {
   readonly warmupSeconds: number;
   readonly measureSeconds: number;
   readonly keep: boolean;
+  /** The agents to run side by side (default: defaultAgentVariants()). */
+  readonly variants?: readonly AgentVariant[];
 }
 
 /** A child process of the benchmark with its output in a log file. */
@@ -311,6 +346,7 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
     measureSeconds: opts.measureSeconds,
     intervalSeconds: AGENT_INTERVAL_SECONDS,
     checks: { builtin: 0, plugin: 0 },
+    agents: [],
   };
   const main = join(projectRoot(), "dist/src/cli/main.js");
   if (!existsSync(main)) {
@@ -318,16 +354,23 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
     result.notes.push(`${main} missing (run npm run build)`);
     return result;
   }
+  const variants = opts.variants ?? defaultAgentVariants();
   const dir = await mkdtemp(join(tmpdir(), "reddot-bench-agent-"));
   const server = new Child("reddot server", join(dir, "server.log"));
-  const agent = new Child("reddot agent", join(dir, "agent.log"));
+  const agents = variants.map(
+    (v, i) => new Child(`reddot agent (${v.label})`, join(dir, `agent-${i}.log`)),
+  );
   const exporter = new Child("node_exporter", join(dir, "node_exporter.log"));
   let scraper: Scraper | undefined;
   try {
     const serverPort = await freePort();
     const ageFile = join(dir, "stamp");
     await writeFile(ageFile, "reddot agent benchmark\n");
-    const config = await writeAgentBenchConfig(dir, { serverPort, ageFile });
+    const config = await writeAgentBenchConfig(
+      dir,
+      { serverPort, ageFile },
+      variants.filter((v) => !v.checks).map((v) => v.host),
+    );
     result.checks.builtin = config.checks.filter((c) => c.builtin !== undefined).length;
     result.checks.plugin = config.checks.filter((c) => c.command !== undefined).length;
     const base = `http://127.0.0.1:${serverPort}`;
@@ -359,21 +402,27 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
       result.notes.push(`${NODE_EXPORTER_BIN} not found (Debian package prometheus-node-exporter)`);
     }
 
-    log("agent", `starting reddot agent --host ${HOST} --interval 10s, 20 checks at 10 s`);
-    agent.start(process.execPath, [
-      main,
-      "agent",
-      "--server",
-      base,
-      "--token-file",
-      config.tokenFile,
-      "--host",
-      HOST,
-      "--spool",
-      join(dir, "spool"),
-      "--interval",
-      `${AGENT_INTERVAL_SECONDS}s`,
-    ]);
+    variants.forEach((v, i) => {
+      log(
+        "agent",
+        `starting reddot agent --host ${v.host} --interval 10s (${v.label}), node ${v.nodeFlags.join(" ") || "(no flags)"}`,
+      );
+      agents[i].start(process.execPath, [
+        ...v.nodeFlags,
+        main,
+        "agent",
+        "--server",
+        base,
+        "--token-file",
+        config.tokenFile,
+        "--host",
+        v.host,
+        "--spool",
+        join(dir, `spool-${i}`),
+        "--interval",
+        `${AGENT_INTERVAL_SECONDS}s`,
+      ]);
+    });
     if (exporterUrl !== undefined) {
       scraper = new Scraper(exporterUrl);
       scraper.start(AGENT_INTERVAL_SECONDS * 1000);
@@ -382,9 +431,9 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
     log("agent", `warm-up ${opts.warmupSeconds} s`);
     await sleep(opts.warmupSeconds * 1000);
     const hz = await ticksPerSecond();
-    const agentPid = agent.pid;
+    const agentPids = agents.map((c) => c.pid);
     const exporterPid = exporterUrl !== undefined ? exporter.pid : undefined;
-    const pids = exporterPid !== undefined ? [agentPid, exporterPid] : [agentPid];
+    const pids = exporterPid !== undefined ? [...agentPids, exporterPid] : agentPids;
     const rss = new RssStats(pids);
     const before = pids.map((pid) => readCpu(pid, hz));
     const t0 = performance.now();
@@ -395,17 +444,19 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
       const step = Math.min(left, 60);
       await sleep(step * 1000);
       left -= step;
-      for (const c of [agent, exporterUrl !== undefined ? exporter : undefined]) {
+      for (const c of [...agents, exporterUrl !== undefined ? exporter : undefined]) {
         if (c?.ended !== undefined) throw new Error(`${c.name} ${c.ended}: ${c.tail()}`);
       }
       if (left > 0) {
-        const cpu = readCpu(agentPid, hz);
-        log(
-          "agent",
-          `${opts.measureSeconds - left} s: agent ${(cpu.own - before[0].own).toFixed(2)} CPU s, ` +
-            `children ${(cpu.children - before[0].children).toFixed(2)} s, ` +
-            `RSS ${((readMemory(agentPid)?.rss ?? 0) / 2 ** 20).toFixed(1)} MB`,
-        );
+        agentPids.forEach((pid, i) => {
+          const cpu = readCpu(pid, hz);
+          log(
+            "agent",
+            `${opts.measureSeconds - left} s: ${variants[i].label}: ${(cpu.own - before[i].own).toFixed(2)} CPU s, ` +
+              `children ${(cpu.children - before[i].children).toFixed(2)} s, ` +
+              `RSS ${((readMemory(pid)?.rss ?? 0) / 2 ** 20).toFixed(1)} MB`,
+          );
+        });
       }
     }
     const after = pids.map((pid) => readCpu(pid, hz));
@@ -429,10 +480,11 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
         rssSamples: r.n,
       };
     };
-    result.agent = figures(0, reddotVersion());
+    const version = reddotVersion();
+    result.agents = variants.map((variant, i) => ({ ...figures(i, version), variant }));
     if (exporterPid !== undefined && scraper !== undefined) {
       result.nodeExporter = {
-        ...figures(1, await versionOf(NODE_EXPORTER_BIN, ["--version"])),
+        ...figures(agentPids.length, await versionOf(NODE_EXPORTER_BIN, ["--version"])),
         scrapes: scraper.scrapes,
         scrapeErrors: scraper.errors,
         meanBodyBytes: scraper.scrapes > 0 ? scraper.bytes / scraper.scrapes : 0,
@@ -447,51 +499,58 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
       }
     }
 
-    // Delivery: the server must hold all 20 checks' status and the agent's report counter.
-    const host = JSON.stringify(HOST);
-    const checkSeries = (await queryScalar(base, `count(reddot_check_status{host=${host}})`)) ?? 0;
-    const reportsTotal = (await queryScalar(base, `reddot_agent_reports_total{host=${host}}`)) ?? 0;
-    const reportsDelivered =
-      (await queryScalar(base, `reddot_agent_reports_delivered_total{host=${host}}`)) ?? 0;
-    result.delivered = { checkSeries, reportsTotal, reportsDelivered };
-    log(
-      "agent",
-      `server holds ${checkSeries} check series of ${HOST}; ${reportsTotal} reports built, ${reportsDelivered} delivered`,
-    );
-    const wantChecks = config.checks.length;
-    if (checkSeries !== wantChecks) {
-      throw new Error(
-        `the server holds ${checkSeries} reddot_check_status series of ${HOST}, want ${wantChecks}`,
+    // Delivery: the server must hold each agent's checks (20 or none) and report counter.
+    const n = result.nodeExporter;
+    for (const a of result.agents) {
+      const host = JSON.stringify(a.variant.host);
+      const checkSeries =
+        (await queryScalar(base, `count(reddot_check_status{host=${host}})`)) ?? 0;
+      const reportsTotal =
+        (await queryScalar(base, `reddot_agent_reports_total{host=${host}}`)) ?? 0;
+      const reportsDelivered =
+        (await queryScalar(base, `reddot_agent_reports_delivered_total{host=${host}}`)) ?? 0;
+      a.delivered = { checkSeries, reportsTotal, reportsDelivered };
+      log(
+        "agent",
+        `server holds ${checkSeries} check series of ${a.variant.host}; ${reportsTotal} reports built, ${reportsDelivered} delivered`,
+      );
+      const wantChecks = a.variant.checks ? config.checks.length : 0;
+      if (checkSeries !== wantChecks) {
+        throw new Error(
+          `the server holds ${checkSeries} reddot_check_status series of ${a.variant.host}, want ${wantChecks}`,
+        );
+      }
+      const minReports = Math.floor(opts.measureSeconds / AGENT_INTERVAL_SECONDS);
+      if (reportsTotal < minReports) {
+        throw new Error(
+          `reddot_agent_reports_total of ${a.variant.host} is ${reportsTotal}, want ≥ ${minReports}`,
+        );
+      }
+      a.targets = {
+        cpuMet: n === undefined ? undefined : a.cpuSeconds <= n.cpuSeconds,
+        cpuMetWithPlugins:
+          n === undefined ? undefined : a.cpuSeconds + a.childCpuSeconds <= n.cpuSeconds,
+        rssMet: a.rssMaxBytes <= AGENT_RSS_TARGET_BYTES,
+      };
+      log(
+        "agent",
+        `${a.variant.label}: ${a.cpuPercent.toFixed(2)}% CPU (${a.cpuPercentWithChildren.toFixed(2)}% with plugins), ` +
+          `RSS mean ${(a.rssMeanBytes / 2 ** 20).toFixed(1)} max ${(a.rssMaxBytes / 2 ** 20).toFixed(1)} MB`,
       );
     }
-    const minReports = Math.floor(opts.measureSeconds / AGENT_INTERVAL_SECONDS);
-    if (reportsTotal < minReports) {
-      throw new Error(`reddot_agent_reports_total is ${reportsTotal}, want ≥ ${minReports}`);
+    if (n !== undefined) {
+      log(
+        "agent",
+        `node_exporter ${n.cpuPercent.toFixed(2)}% CPU, RSS max ${(n.rssMaxBytes / 2 ** 20).toFixed(1)} MB`,
+      );
     }
-
-    const a = result.agent;
-    const n = result.nodeExporter;
-    result.targets = {
-      cpuMet: n === undefined ? undefined : a.cpuSeconds <= n.cpuSeconds,
-      cpuMetWithPlugins:
-        n === undefined ? undefined : a.cpuSeconds + a.childCpuSeconds <= n.cpuSeconds,
-      rssMet: a.rssMaxBytes <= AGENT_RSS_TARGET_BYTES,
-    };
-    log(
-      "agent",
-      `agent ${a.cpuPercent.toFixed(2)}% CPU (${a.cpuPercentWithChildren.toFixed(2)}% with plugins), ` +
-        `RSS max ${(a.rssMaxBytes / 2 ** 20).toFixed(1)} MB` +
-        (n === undefined
-          ? ""
-          : `; node_exporter ${n.cpuPercent.toFixed(2)}% CPU, RSS max ${(n.rssMaxBytes / 2 ** 20).toFixed(1)} MB`),
-    );
   } catch (err) {
     result.status = "failed";
     result.notes.push(err instanceof Error ? err.message : String(err));
     log("agent", `FAILED: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     scraper?.stop();
-    await agent.stop();
+    await Promise.all(agents.map((c) => c.stop()));
     await exporter.stop();
     await server.stop();
     if (opts.keep || result.status === "failed") log("agent", `kept ${dir}`);

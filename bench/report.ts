@@ -164,46 +164,60 @@ export function queryCaption(q: QueryBenchResult): string {
 }
 
 /**
- * The agent benchmark as a markdown table: agent and node_exporter side by
- * side (CPU s, % of one core, RSS mean/max), agent ÷ node_exporter, and issue
- * 4's targets marked met or not met.
+ * The agent benchmark as a markdown table: each agent (20 checks; none) and
+ * node_exporter side by side (CPU s, % of one core, RSS mean/max), agent ÷
+ * node_exporter, and issue 4's targets marked met or not met per agent. The
+ * agent with no checks does node_exporter's job (host metrics only): that is
+ * the like-for-like CPU comparison.
  */
 export function agentTable(a: AgentBenchResult): string {
   const rows = [
     "| process | CPU s | CPU % of a core | RSS mean MB | RSS max MB |",
     "| --- | ---: | ---: | ---: | ---: |",
   ];
-  const ag = a.agent;
   const ne = a.nodeExporter;
-  if (ag !== undefined) {
+  const r = (x: number, y: number) => (y > 0 ? num(x / y, 2) : "–");
+  for (const ag of a.agents) {
+    const name = `reddot agent ${ag.version}, ${ag.variant.label}`;
     rows.push(
-      `| reddot agent ${ag.version} | ${num(ag.cpuSeconds, 2)} | ${num(ag.cpuPercent, 2)} | ${num(ag.rssMeanBytes / MB, 1)} | ${num(ag.rssMaxBytes / MB, 1)} |`,
-      `| its plugins (reaped children) | ${num(ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren - ag.cpuPercent, 2)} | | |`,
-      `| agent + plugins | ${num(ag.cpuSeconds + ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren, 2)} | | |`,
+      `| ${name} | ${num(ag.cpuSeconds, 2)} | ${num(ag.cpuPercent, 2)} | ${num(ag.rssMeanBytes / MB, 1)} | ${num(ag.rssMaxBytes / MB, 1)} |`,
     );
+    if (ag.variant.checks) {
+      rows.push(
+        `| its plugins (reaped children) | ${num(ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren - ag.cpuPercent, 2)} | | |`,
+        `| agent + plugins | ${num(ag.cpuSeconds + ag.childCpuSeconds, 2)} | ${num(ag.cpuPercentWithChildren, 2)} | | |`,
+      );
+    }
   }
   if (ne !== undefined) {
     rows.push(
       `| node_exporter ${ne.version} | ${num(ne.cpuSeconds, 2)} | ${num(ne.cpuPercent, 2)} | ${num(ne.rssMeanBytes / MB, 1)} | ${num(ne.rssMaxBytes / MB, 1)} |`,
     );
-  }
-  if (ag !== undefined && ne !== undefined) {
-    const r = (x: number, y: number) => (y > 0 ? num(x / y, 2) : "–");
-    rows.push(
-      `| agent / node_exporter | ${r(ag.cpuSeconds, ne.cpuSeconds)} | (with plugins ${r(ag.cpuSeconds + ag.childCpuSeconds, ne.cpuSeconds)}) | ${r(ag.rssMeanBytes, ne.rssMeanBytes)} | ${r(ag.rssMaxBytes, ne.rssMaxBytes)} |`,
-    );
+    for (const ag of a.agents) {
+      const plugins = ag.variant.checks
+        ? `(with plugins ${r(ag.cpuSeconds + ag.childCpuSeconds, ne.cpuSeconds)})`
+        : "";
+      rows.push(
+        `| agent (${ag.variant.label}) / node_exporter | ${r(ag.cpuSeconds, ne.cpuSeconds)} | ${plugins} | ${r(ag.rssMeanBytes, ne.rssMeanBytes)} | ${r(ag.rssMaxBytes, ne.rssMaxBytes)} |`,
+      );
+    }
   }
   const verdict = (met: boolean | undefined) =>
     met === undefined ? "not compared" : met ? "met" : "NOT MET";
   const lines = [rows.join("\n")];
-  if (a.targets !== undefined) {
-    lines.push(
-      [
-        `- CPU ≤ node_exporter's: ${verdict(a.targets.cpuMet)} (agent process); ${verdict(a.targets.cpuMetWithPlugins)} (agent + plugins)`,
-        `- RSS ≤ 60 MB: ${verdict(a.targets.rssMet)} (max ${num((ag?.rssMaxBytes ?? 0) / MB, 1)} MB)`,
-      ].join("\n"),
+  const targetLines: string[] = [];
+  for (const ag of a.agents) {
+    if (ag.targets === undefined) continue;
+    const like = ag.variant.checks ? "" : " — the like-for-like comparison (node_exporter's job)";
+    targetLines.push(
+      `- ${ag.variant.label}: CPU ≤ node_exporter's: ${verdict(ag.targets.cpuMet)}${like}` +
+        (ag.variant.checks
+          ? ` (agent process); ${verdict(ag.targets.cpuMetWithPlugins)} (agent + plugins)`
+          : "") +
+        `; RSS ≤ 60 MB: ${verdict(ag.targets.rssMet)} (max ${num(ag.rssMaxBytes / MB, 1)} MB)`,
     );
   }
+  if (targetLines.length > 0) lines.push(targetLines.join("\n"));
   if (a.notes.length > 0)
     lines.push(a.notes.map((n) => `- ${a.status === "failed" ? "FAILED: " : ""}${n}`).join("\n"));
   return lines.join("\n\n");
@@ -211,17 +225,21 @@ export function agentTable(a: AgentBenchResult): string {
 
 /** What the agent benchmark ran and for how long. */
 export function agentCaption(a: AgentBenchResult): string {
-  const d = a.delivered;
   const ne = a.nodeExporter;
+  const flags = [...new Set(a.agents.map((ag) => ag.variant.nodeFlags.join(" ") || "none"))];
+  const delivered = a.agents
+    .filter((ag) => ag.delivered !== undefined)
+    .map(
+      (ag) =>
+        `${ag.variant.label}: ${ag.delivered?.checkSeries} check series, ${ag.delivered?.reportsDelivered} reports delivered`,
+    );
   return [
-    `Agent footprint — ${a.checks.builtin + a.checks.plugin} checks (${a.checks.builtin} builtins, ${a.checks.plugin} Nagios plugins) and host metrics, every ${a.intervalSeconds} s; node_exporter scraped every ${a.intervalSeconds} s`,
-    `warm-up ${a.warmupSeconds} s, measured ${num(a.windowSeconds, 1)} s; RSS sampled every second` +
+    `Agent footprint — agents side by side on one server, every ${a.intervalSeconds} s: ${a.agents.map((ag) => ag.variant.label).join(", ")} (the checks: ${a.checks.builtin} builtins, ${a.checks.plugin} Nagios plugins) and host metrics; node_exporter scraped every ${a.intervalSeconds} s`,
+    `node flags of the agents: ${flags.join(" | ")}; warm-up ${a.warmupSeconds} s, measured ${num(a.windowSeconds, 1)} s; RSS sampled every second` +
       (ne === undefined
         ? ""
         : `; ${ne.scrapes} scrapes of ${num(ne.meanBodyBytes / 1024, 0)} KiB`) +
-      (d === undefined
-        ? ""
-        : `; server holds ${d.checkSeries} check series, ${d.reportsDelivered} reports delivered`),
+      (delivered.length === 0 ? "" : `; server holds ${delivered.join("; ")}`),
   ].join("\n");
 }
 

@@ -5,6 +5,7 @@ import { type Labels, labelsFromRecord, labelsKey } from "../storage/index.js";
 import { RuleEvalError, type RuleSample } from "./recording.js";
 import type {
   Alert,
+  AlertStateChange,
   OutgoingAlert,
   StoredAlertState,
   TemplateData,
@@ -67,10 +68,36 @@ export class AlertingRule {
 
   /** The alerts as persisted. */
   snapshot(ruleKey: string): StoredAlertState[] {
-    return [...this.active.values()].map((a) => {
-      const { validUntil: _, ...rest } = a;
-      return { ruleKey, ...rest, labels: { ...a.labels }, annotations: { ...a.annotations } };
-    });
+    return [...this.active.values()].map((a) => storedAlert(ruleKey, a));
+  }
+
+  /**
+   * What changed in the persisted alerts since `persisted` (fingerprint →
+   * persistedKey of what was last written; undefined: unknown, so replace
+   * all), and the map to keep once the change is written. An alert is
+   * rewritten when its state or times change, not for a new value or
+   * annotation alone (those are recomputed at the first evaluation after a
+   * restart), so a steady evaluation writes nothing.
+   */
+  stateChange(
+    ruleKey: string,
+    persisted: ReadonlyMap<string, string> | undefined,
+  ): { change?: AlertStateChange; next: Map<string, string> } {
+    const next = new Map<string, string>();
+    const upsert: StoredAlertState[] = [];
+    for (const a of this.active.values()) {
+      const k = persistedKey(a);
+      next.set(a.fingerprint, k);
+      if (persisted === undefined || persisted.get(a.fingerprint) !== k) {
+        upsert.push(storedAlert(ruleKey, a));
+      }
+    }
+    if (persisted === undefined)
+      return { change: { ruleKey, replace: true, upsert, remove: [] }, next };
+    const remove: string[] = [];
+    for (const fp of persisted.keys()) if (!next.has(fp)) remove.push(fp);
+    if (upsert.length === 0 && remove.length === 0) return { next };
+    return { change: { ruleKey, replace: false, upsert, remove }, next };
   }
 
   /**
@@ -215,6 +242,17 @@ export class AlertingRule {
     }
     return out;
   }
+}
+
+/** An alert as persisted (without validUntil). */
+function storedAlert(ruleKey: string, a: Alert): StoredAlertState {
+  const { validUntil: _, ...rest } = a;
+  return { ruleKey, ...rest, labels: { ...a.labels }, annotations: { ...a.annotations } };
+}
+
+/** The persisted fields whose change makes an alert's row be rewritten. */
+export function persistedKey(a: Alert): string {
+  return `${a.state} ${a.activeAt} ${a.firedAt ?? ""} ${a.resolvedAt ?? ""} ${a.lastSentAt ?? ""} ${a.keepFiringSince ?? ""}`;
 }
 
 function needsSending(a: Alert, t: number, resendDelay: number): boolean {

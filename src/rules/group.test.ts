@@ -17,7 +17,7 @@ import { openTestDb } from "../tsdb/testdata/open-test-db.js";
 import { AlertingRule } from "./alerting.js";
 import { RuleManager } from "./manager.js";
 import { MemoryAlertStateStore } from "./state-memory.js";
-import type { Alert, OutgoingAlert } from "./types.js";
+import type { Alert, AlertStateChange, OutgoingAlert } from "./types.js";
 
 function alertsOf(m: RuleManager, i = 0): Alert[] {
   const rule = m.groups()[0]?.rules[i]?.rule;
@@ -256,6 +256,62 @@ describe("alerting rules", () => {
     await g3?.evaluate(T0 + 4 * MIN + 30_000);
     expect(sent3).toHaveLength(1);
     expect(sent3[0]?.[0]?.startsAt).toBe(T0 + 3 * MIN);
+  });
+
+  it("saves only changed alerts, one store write per group evaluation", async () => {
+    class Recording extends MemoryAlertStateStore {
+      readonly writes: AlertStateChange[][] = [];
+      override async apply(changes: readonly AlertStateChange[]): Promise<void> {
+        this.writes.push(structuredClone([...changes]));
+        await super.apply(changes);
+      }
+    }
+    const store = new Recording();
+    const m = manager([], store);
+    const value = alertRule({ name: "Value", annotations: { summary: "at {{ $value }}" } });
+    await m.update([group([alertRule({ for: 2 * MIN }), value])]);
+    const g = m.groups()[0];
+    for (let i = 0; i <= 4; i++) {
+      await put({ __name__: "errors", job: "api" }, T0 + i * MIN, 10 + i);
+      await put({ __name__: "errors", job: "db" }, T0 + i * MIN, i < 3 ? 20 : 1);
+    }
+    const saved = () =>
+      store.writes.at(-1)?.map((c) => [c.ruleKey, c.replace, c.upsert.length, c.remove]);
+    // First save of each rule replaces its rows (what is stored is not known yet).
+    await g?.evaluate(T0);
+    expect(store.writes).toHaveLength(1);
+    expect(saved()?.map((c) => [c[1], c[2]])).toEqual([
+      [true, 2],
+      [true, 2],
+    ]);
+    // Still pending, new values and annotations: nothing written.
+    await g?.evaluate(T0 + MIN);
+    expect(store.writes).toHaveLength(1);
+    // Both fire (state, firedAt, lastSentAt change): all four rows, one write.
+    await g?.evaluate(T0 + 2 * MIN);
+    expect(store.writes).toHaveLength(2);
+    expect(saved()?.map((c) => [c[1], c[2], c[3]])).toEqual([
+      [false, 2, []],
+      [false, 2, []],
+    ]);
+    // db's condition clears: only its rows change (resolved, then sent).
+    await g?.evaluate(T0 + 3 * MIN);
+    expect(store.writes).toHaveLength(3);
+    expect(saved()?.map((c) => [c[1], c[2], c[3]])).toEqual([
+      [false, 1, []],
+      [false, 1, []],
+    ]);
+    const byRule = new Map<string, string[]>();
+    for (const s of await store.load())
+      byRule.set(s.ruleKey, [...(byRule.get(s.ruleKey) ?? []), s.state]);
+    expect([...byRule.values()].map((x) => x.sort())).toEqual([
+      ["firing", "inactive"],
+      ["firing", "inactive"],
+    ]);
+    // The stored rows equal the alerts in memory except value and annotations.
+    const strip = (xs: { fingerprint: string; state: string; activeAt: number }[]) =>
+      xs.map((x) => [x.fingerprint, x.state, x.activeAt]).sort();
+    expect(strip(await store.load())).toEqual(strip([...alertsOf(m, 0), ...alertsOf(m, 1)]));
   });
 
   it("keeps alert state across a reload when the rule is unchanged, drops it when changed", async () => {

@@ -10,6 +10,7 @@ import {
 import { type AlertEvalContext, AlertingRule } from "./alerting.js";
 import { RecordingRule, RuleEvalError, type RuleSample } from "./recording.js";
 import type {
+  AlertStateChange,
   AlertStateStore,
   OutgoingAlert,
   RuleHealth,
@@ -54,8 +55,11 @@ export interface RuleEntry {
   evaluationTime: number;
   /** Series written by the last successful evaluation, for stale markers. */
   written: Map<string, Labels>;
-  /** JSON of the alert state last saved, to save only changes. */
-  savedState?: string;
+  /**
+   * Fingerprint → persistedKey of the alerts last saved, to save only
+   * changes; undefined when unknown (the next save replaces the rule's rows).
+   */
+  persisted?: Map<string, string>;
 }
 
 /**
@@ -117,7 +121,7 @@ export class RuleGroup {
       const stored = byRule.get(r.key);
       if (stored === undefined || !(r.rule instanceof AlertingRule)) continue;
       r.rule.restore(stored);
-      r.savedState = JSON.stringify(r.rule.snapshot(r.key));
+      r.persisted = r.rule.stateChange(r.key, undefined).next;
     }
   }
 
@@ -143,6 +147,10 @@ export class RuleGroup {
       r.written = match.written;
       if (r.rule instanceof AlertingRule && match.rule instanceof AlertingRule) {
         for (const [k, a] of match.rule.active) r.rule.active.set(k, a);
+        // Same key: what is stored under it is what the old rule saved.
+        if (match.key === r.key && match.persisted !== undefined) {
+          r.persisted = new Map(match.persisted);
+        }
       }
     }
   }
@@ -155,7 +163,9 @@ export class RuleGroup {
   /** Evaluates every rule at timestamp `t` (ms), in order. */
   async evaluate(t: number): Promise<void> {
     const began = performance.now();
-    for (const entry of this.rules) await this.evaluateRule(entry, t);
+    const changes: StateChanges = [];
+    for (const entry of this.rules) await this.evaluateRule(entry, t, changes);
+    await this.saveState(changes);
     this.lastEvaluation = t;
     this.evaluationTime = performance.now() - began;
   }
@@ -170,7 +180,7 @@ export class RuleGroup {
     await app.commit();
   }
 
-  private async evaluateRule(entry: RuleEntry, t: number): Promise<void> {
+  private async evaluateRule(entry: RuleEntry, t: number, changes: StateChanges): Promise<void> {
     const began = performance.now();
     const counters = this.deps.counters;
     counters.evaluations++;
@@ -199,7 +209,10 @@ export class RuleGroup {
       entry.lastEvaluation = t;
       entry.evaluationTime = performance.now() - began;
     }
-    if (entry.rule instanceof AlertingRule) await this.saveState(entry, entry.rule);
+    if (entry.rule instanceof AlertingRule && this.deps.stateStore !== undefined) {
+      const { change, next } = entry.rule.stateChange(entry.key, entry.persisted);
+      if (change !== undefined) changes.push({ entry, change, next });
+    }
   }
 
   private alertContext(t: number): AlertEvalContext {
@@ -259,18 +272,21 @@ export class RuleGroup {
     }
   }
 
-  private async saveState(entry: RuleEntry, rule: AlertingRule): Promise<void> {
+  /** Writes the alert state changes of one group evaluation, in one transaction. */
+  private async saveState(changes: StateChanges): Promise<void> {
     const store = this.deps.stateStore;
-    if (store === undefined) return;
-    const snapshot = rule.snapshot(entry.key);
-    const json = JSON.stringify(snapshot);
-    if (json === entry.savedState) return;
+    if (store === undefined || changes.length === 0) return;
     try {
-      await store.save(entry.key, snapshot);
-      entry.savedState = json;
+      await store.apply(changes.map((c) => c.change));
+      for (const c of changes) c.entry.persisted = c.next;
     } catch (e) {
       this.deps.counters.stateSaveFailures++;
-      this.deps.onError?.(`saving alert state of ${entry.key}`, e);
+      // What is stored is unknown now: the next save replaces these rules' rows.
+      for (const c of changes) delete c.entry.persisted;
+      this.deps.onError?.(`saving alert state of group ${this.key}`, e);
     }
   }
 }
+
+/** Alert state changes collected over one group evaluation. */
+type StateChanges = { entry: RuleEntry; change: AlertStateChange; next: Map<string, string> }[];

@@ -22,6 +22,7 @@ export { MetaAlertStateStore } from "./state-store.js";
 export type {
   Alert,
   AlertState,
+  AlertStateChange,
   AlertStateStore,
   OutgoingAlert,
   RuleHealth,

@@ -1,4 +1,4 @@
-import type { AlertStateStore, StoredAlertState } from "./types.js";
+import type { AlertStateChange, AlertStateStore, StoredAlertState } from "./types.js";
 
 /** An AlertStateStore in memory: for tests, and for servers without a metadata DB. */
 export class MemoryAlertStateStore implements AlertStateStore {
@@ -15,5 +15,16 @@ export class MemoryAlertStateStore implements AlertStateStore {
         ruleKey,
         alerts.map((s) => structuredClone(s)),
       );
+  }
+
+  async apply(changes: readonly AlertStateChange[]): Promise<void> {
+    for (const c of changes) {
+      const byFp = new Map(
+        c.replace ? [] : (this.byRule.get(c.ruleKey) ?? []).map((s) => [s.fingerprint, s]),
+      );
+      for (const fp of c.remove) byFp.delete(fp);
+      for (const s of c.upsert) byFp.set(s.fingerprint, structuredClone(s));
+      await this.save(c.ruleKey, [...byFp.values()]);
+    }
   }
 }

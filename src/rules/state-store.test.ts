@@ -56,6 +56,32 @@ describe("MetaAlertStateStore", () => {
     expect((await store.load()).map((s) => s.ruleKey)).toEqual(["other"]);
   });
 
+  it("applies changes: upserts and removes rows of several rules in one call", async () => {
+    const store = new MetaAlertStateStore(meta);
+    const b = { ...firing, fingerprint: "b".repeat(16), labels: { alertname: "A", job: "b" } };
+    const c = { ...firing, fingerprint: "c".repeat(16), labels: { alertname: "A", job: "c" } };
+    const other = { ...firing, ruleKey: "other" };
+    await store.save(firing.ruleKey, [firing, b]);
+    const moved = { ...firing, state: "inactive" as const, resolvedAt: 5000, value: 2 };
+    // 600 new rows: more than one statement's worth.
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      ...other,
+      fingerprint: i.toString(16).padStart(16, "0"),
+      labels: { alertname: "A", i: String(i) },
+    }));
+    await store.apply([
+      { ruleKey: firing.ruleKey, replace: false, upsert: [moved, c], remove: [b.fingerprint] },
+      { ruleKey: "other", replace: false, upsert: many, remove: [] },
+    ]);
+    const loaded = await store.load();
+    expect(loaded.filter((s) => s.ruleKey === firing.ruleKey)).toEqual(
+      expect.arrayContaining([moved, c]),
+    );
+    expect(loaded).toHaveLength(602);
+    await store.apply([{ ruleKey: "other", replace: true, upsert: [other], remove: [] }]);
+    expect(await store.load()).toHaveLength(3);
+  });
+
   it("skips rows that do not validate", async () => {
     const bad: string[] = [];
     const store = new MetaAlertStateStore(meta, (k) => bad.push(k));

@@ -1,12 +1,14 @@
-import type { MetaDb } from "../meta/index.js";
-import type { AlertState, AlertStateStore, StoredAlertState } from "./types.js";
+import type { Kysely, Transaction } from "kysely";
+import type { MetaDb, MetaSchema } from "../meta/index.js";
+import type { AlertState, AlertStateChange, AlertStateStore, StoredAlertState } from "./types.js";
 
 const STATES: ReadonlySet<string> = new Set<AlertState>(["inactive", "pending", "firing"]);
 
 /**
  * Alert state in the metadata DB's `alert_state` table: one row per alert,
  * keyed by (rule_key, fingerprint). `save` replaces a rule's rows in one
- * transaction. Rows that do not validate (a hand-edited or foreign DB) are
+ * transaction; `apply` writes several rules' changes (only the rows that
+ * changed) in one transaction, so one fsync per group evaluation. Rows that do not validate (a hand-edited or foreign DB) are
  * skipped by `load` and reported through `onInvalid`.
  */
 export class MetaAlertStateStore implements AlertStateStore {
@@ -46,30 +48,72 @@ export class MetaAlertStateStore implements AlertStateStore {
   }
 
   async save(ruleKey: string, alerts: readonly StoredAlertState[]): Promise<void> {
+    await this.apply([{ ruleKey, replace: true, upsert: alerts, remove: [] }]);
+  }
+
+  async apply(changes: readonly AlertStateChange[]): Promise<void> {
+    if (changes.length === 0) return;
     await this.meta.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom("alert_state").where("rule_key", "=", ruleKey).execute();
-      if (alerts.length === 0) return;
-      await tx
-        .insertInto("alert_state")
-        .values(
-          alerts.map((a) => ({
-            rule_key: ruleKey,
-            fingerprint: a.fingerprint,
-            labels: JSON.stringify(a.labels),
-            annotations: JSON.stringify(a.annotations),
-            state: a.state,
-            active_at: a.activeAt,
-            fired_at: a.firedAt ?? null,
-            resolved_at: a.resolvedAt ?? null,
-            last_sent_at: a.lastSentAt ?? null,
-            keep_firing_since: a.keepFiringSince ?? null,
-            // SQLite stores NaN as NULL; the value is informational only.
-            value: Number.isFinite(a.value) ? a.value : 0,
-          })),
-        )
-        .execute();
+      for (const c of changes) {
+        if (c.replace) {
+          await tx.deleteFrom("alert_state").where("rule_key", "=", c.ruleKey).execute();
+        } else {
+          for (let i = 0; i < c.remove.length; i += CHUNK) {
+            await tx
+              .deleteFrom("alert_state")
+              .where("rule_key", "=", c.ruleKey)
+              .where("fingerprint", "in", c.remove.slice(i, i + CHUNK))
+              .execute();
+          }
+        }
+        for (let i = 0; i < c.upsert.length; i += CHUNK) {
+          await upsertRows(tx, c.ruleKey, c.upsert.slice(i, i + CHUNK));
+        }
+      }
     });
   }
+}
+
+/** Rows per statement: well under SQLite's bound on parameters (11 per row). */
+const CHUNK = 500;
+
+async function upsertRows(
+  tx: Transaction<MetaSchema> | Kysely<MetaSchema>,
+  ruleKey: string,
+  alerts: readonly StoredAlertState[],
+): Promise<void> {
+  await tx
+    .insertInto("alert_state")
+    .values(
+      alerts.map((a) => ({
+        rule_key: ruleKey,
+        fingerprint: a.fingerprint,
+        labels: JSON.stringify(a.labels),
+        annotations: JSON.stringify(a.annotations),
+        state: a.state,
+        active_at: a.activeAt,
+        fired_at: a.firedAt ?? null,
+        resolved_at: a.resolvedAt ?? null,
+        last_sent_at: a.lastSentAt ?? null,
+        keep_firing_since: a.keepFiringSince ?? null,
+        // SQLite stores NaN as NULL; the value is informational only.
+        value: Number.isFinite(a.value) ? a.value : 0,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(["rule_key", "fingerprint"]).doUpdateSet((eb) => ({
+        labels: eb.ref("excluded.labels"),
+        annotations: eb.ref("excluded.annotations"),
+        state: eb.ref("excluded.state"),
+        active_at: eb.ref("excluded.active_at"),
+        fired_at: eb.ref("excluded.fired_at"),
+        resolved_at: eb.ref("excluded.resolved_at"),
+        last_sent_at: eb.ref("excluded.last_sent_at"),
+        keep_firing_since: eb.ref("excluded.keep_firing_since"),
+        value: eb.ref("excluded.value"),
+      })),
+    )
+    .execute();
 }
 
 function parseStringMap(text: string): Record<string, string> | undefined {

@@ -53,12 +53,26 @@ export interface StoredAlertState {
 }
 
 /**
+ * A change to one rule's persisted alerts: with `replace`, `upsert` becomes
+ * the rule's whole list; otherwise `upsert` alerts are inserted or replaced
+ * (by fingerprint) and the `remove` fingerprints deleted.
+ */
+export interface AlertStateChange {
+  ruleKey: string;
+  replace: boolean;
+  upsert: readonly StoredAlertState[];
+  remove: readonly string[];
+}
+
+/**
  * Where alert state survives a restart. `save` replaces every alert of one
- * rule (an empty list deletes them); `load` returns all of them.
+ * rule (an empty list deletes them); `apply` makes several rules' changes
+ * at once (one transaction where the store has them); `load` returns all.
  */
 export interface AlertStateStore {
   load(): Promise<StoredAlertState[]>;
   save(ruleKey: string, alerts: readonly StoredAlertState[]): Promise<void>;
+  apply(changes: readonly AlertStateChange[]): Promise<void>;
 }
 
 /**

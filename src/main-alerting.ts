@@ -135,10 +135,18 @@ export async function openAlerting(opts: {
     log,
   });
 
+  // Without notify.yaml alerts are logged when they change (first seen firing,
+  // resolved), not at every resend: by label set, the alerts logged as firing.
+  const loggedFiring = new Set<string>();
   const onAlerts = (alerts: OutgoingAlert[]) => {
     if (config.notify === undefined) {
+      const now = Date.now();
       for (const a of alerts) {
-        const firing = a.endsAt > Date.now();
+        const firing = a.endsAt > now;
+        const key = JSON.stringify(Object.entries(a.labels).sort(([x], [y]) => (x < y ? -1 : 1)));
+        if (firing === loggedFiring.has(key)) continue;
+        if (firing) loggedFiring.add(key);
+        else loggedFiring.delete(key);
         logger.info(
           { labels: a.labels, annotations: a.annotations },
           firing ? "alert firing" : "alert resolved",

@@ -5,6 +5,7 @@ import { type Labels, labelsFromRecord, labelsKey } from "../storage/index.js";
 import { RuleEvalError, type RuleSample } from "./recording.js";
 import type {
   Alert,
+  AlertState,
   AlertStateChange,
   OutgoingAlert,
   StoredAlertState,
@@ -41,6 +42,8 @@ export class AlertingRule {
   readonly expr: Expr;
   /** Active alerts (pending, firing, and resolved ones retained), by labels key. */
   readonly active = new Map<string, Alert>();
+  /** Series labels per alert (an alert's labels never change); gone with the alert. */
+  private readonly series = new WeakMap<Alert, AlertSeries>();
 
   constructor(config: RuleConfig, expr: Expr) {
     this.config = config;
@@ -137,7 +140,8 @@ export class AlertingRule {
       const clean: Record<string, string> = {};
       for (const l of labels) clean[l.name] = l.value;
       seen.set(key, {
-        fingerprint: fingerprintOf(key),
+        // A known alert's fingerprint is reused: no hash per alert per evaluation.
+        fingerprint: this.active.get(key)?.fingerprint ?? fingerprintOf(key),
         labels: clean,
         annotations,
         state: "pending",
@@ -189,13 +193,11 @@ export class AlertingRule {
         a.firedAt = t;
       }
       const at = t - ctx.queryOffset;
+      const series = this.seriesOf(a);
+      out.push({ labels: series.alerts, key: series.alertsKey, t: at, v: 1 });
       out.push({
-        labels: labelsFromRecord({ ...a.labels, __name__: "ALERTS", alertstate: a.state }),
-        t: at,
-        v: 1,
-      });
-      out.push({
-        labels: labelsFromRecord({ ...a.labels, __name__: "ALERTS_FOR_STATE" }),
+        labels: series.forState,
+        key: series.forStateKey,
         t: at,
         v: Math.floor(a.activeAt / 1000),
       });
@@ -205,6 +207,24 @@ export class AlertingRule {
       throw new RuleEvalError(`exceeded limit of ${ctx.limit} with ${numActive} alerts`);
     }
     return out;
+  }
+
+  /** The ALERTS and ALERTS_FOR_STATE label sets of an alert, built once per alert and state. */
+  private seriesOf(a: Alert): AlertSeries {
+    const cached = this.series.get(a);
+    if (cached !== undefined && cached.state === a.state) return cached;
+    const alerts = labelsFromRecord({ ...a.labels, __name__: "ALERTS", alertstate: a.state });
+    const forState =
+      cached?.forState ?? labelsFromRecord({ ...a.labels, __name__: "ALERTS_FOR_STATE" });
+    const s: AlertSeries = {
+      state: a.state,
+      alerts,
+      alertsKey: labelsKey(alerts),
+      forState,
+      forStateKey: cached?.forStateKey ?? labelsKey(forState),
+    };
+    this.series.set(a, s);
+    return s;
   }
 
   private async expandOne(ctx: AlertEvalContext, text: string, data: TemplateData) {
@@ -242,6 +262,14 @@ export class AlertingRule {
     }
     return out;
   }
+}
+
+interface AlertSeries {
+  readonly state: AlertState;
+  readonly alerts: Labels;
+  readonly alertsKey: string;
+  readonly forState: Labels;
+  readonly forStateKey: string;
 }
 
 /** An alert as persisted (without validUntil). */

@@ -246,7 +246,7 @@ export class RuleGroup {
     const written = new Map<string, Labels>();
     for (const s of samples) {
       app.append(0, s.labels, s.t, s.v);
-      written.set(labelsKey(s.labels), s.labels);
+      written.set(s.key ?? labelsKey(s.labels), s.labels);
     }
     // Series the previous evaluation wrote and this one did not: stale, as Prometheus.
     for (const [k, labels] of entry.written) {

@@ -7,6 +7,8 @@ export interface RuleSample {
   readonly labels: Labels;
   readonly t: number;
   readonly v: number;
+  /** labelsKey(labels), when the producer already has it. */
+  readonly key?: string;
 }
 
 /**

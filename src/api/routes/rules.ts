@@ -78,12 +78,14 @@ function ruleJson(r: RuleEntry, excludeAlerts: boolean) {
     lastEvaluation: timeText(r.lastEvaluation),
   };
   if (!(r.rule instanceof AlertingRule)) return { ...common, type: "recording" };
-  const alerts = activeAlerts(r);
-  const state = alerts.some((a) => a.state === "firing")
-    ? "firing"
-    : alerts.some((a) => a.state === "pending")
-      ? "pending"
-      : "inactive";
+  // The rule's state from its alerts; their JSON only when it is asked for.
+  let firing = false;
+  let pending = false;
+  for (const a of r.rule.active.values()) {
+    if (a.state === "firing") firing = true;
+    else if (a.state === "pending") pending = true;
+  }
+  const state = firing ? "firing" : pending ? "pending" : "inactive";
   return {
     state,
     name: c.name,
@@ -92,7 +94,7 @@ function ruleJson(r: RuleEntry, excludeAlerts: boolean) {
     keepFiringFor: c.keepFiringFor / 1000,
     labels: c.labels,
     annotations: c.annotations,
-    ...(excludeAlerts ? {} : { alerts }),
+    ...(excludeAlerts ? {} : { alerts: activeAlerts(r) }),
     health: common.health,
     lastError: common.lastError,
     evaluationTime: common.evaluationTime,

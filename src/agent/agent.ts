@@ -17,7 +17,7 @@ import { type AgentLog, CheckScheduler } from "./scheduler.js";
 import { Backoff, type BackoffOptions } from "./transport/backoff.js";
 import { Sender } from "./transport/sender.js";
 import { Spool } from "./transport/spool.js";
-import { type TlsFetchOptions, tlsFetch } from "./transport/tls-fetch.js";
+import { agentFetch, type TlsFetchOptions } from "./transport/tls-fetch.js";
 import type { AgentSample, Facts } from "./types.js";
 
 export type { AgentLog } from "./scheduler.js";
@@ -85,9 +85,9 @@ export async function runAgent(opts: RunAgentOptions): Promise<void> {
     maxBytes: opts.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
     warn: (m) => log("warn", m),
   });
-  // Always node:http(s), never the global fetch: that loads undici and compiles its
-  // WebAssembly HTTP parser, ~9 MB of the agent's RSS (docs/agent.md, "Footprint").
-  const fetchImpl = tlsFetch(opts.tls ?? {});
+  // node:http(s) only, never fetch, Headers or Response: they load undici and compile its
+  // WebAssembly HTTP parser, ~13 MB of the agent's RSS (docs/agent.md, "Footprint").
+  const fetchImpl = agentFetch(opts.tls ?? {});
   const sender = new Sender({
     fetchImpl,
     url: `${server}/api/v1/agent/report`,

@@ -5,6 +5,7 @@
  * run. The answer's size is bounded.
  */
 import type { AgentChecksAnswer } from "./report.js";
+import { type AgentFetch, type AgentResponse, agentFetch } from "./transport/tls-fetch.js";
 import type { CheckSpec } from "./types.js";
 
 /** Largest answer read (bytes). */
@@ -22,13 +23,13 @@ export async function fetchChecks(opts: {
   readonly host: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
-  /** fetch implementation; the global fetch by default (tlsFetch for a private CA). */
-  readonly fetchImpl?: typeof fetch;
+  /** HTTP client; agentFetch() by default (node:http(s), no undici). */
+  readonly fetchImpl?: AgentFetch;
 }): Promise<FetchChecksResult> {
   const url = `${opts.server}/api/v1/agent/checks?host=${encodeURIComponent(opts.host)}`;
-  let res: Response;
+  let res: AgentResponse;
   try {
-    res = await (opts.fetchImpl ?? fetch)(url, {
+    res = await (opts.fetchImpl ?? agentFetch())(url, {
       headers: { authorization: `Bearer ${opts.token}`, accept: "application/json" },
       signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]),
       redirect: "manual",
@@ -101,11 +102,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-async function readBounded(res: Response, max: number): Promise<string> {
+async function readBounded(res: AgentResponse, max: number): Promise<string> {
   if (res.body === null) return "";
   const chunks: Uint8Array[] = [];
   let n = 0;
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of res.body) {
     n += chunk.byteLength;
     if (n > max) throw new Error(`answer larger than ${max} bytes`);
     chunks.push(chunk);

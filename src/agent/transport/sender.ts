@@ -15,6 +15,7 @@ import { gzip as gzipCb } from "node:zlib";
 import { ReddotError } from "../../lib/errors.js";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import type { Spool } from "./spool.js";
+import { type AgentFetch, type AgentResponse, agentFetch } from "./tls-fetch.js";
 
 const gzip = promisify(gzipCb);
 
@@ -35,7 +36,7 @@ export interface SenderOptions {
   /** Largest serialised (uncompressed) JSON report accepted by `enqueue`. */
   readonly maxBatchBytes: number;
   /** fetch implementation; the global fetch by default. */
-  readonly fetchImpl?: typeof fetch;
+  readonly fetchImpl?: AgentFetch;
   /** Retry delays for `run`; 1 s doubling up to 30 s by default. */
   readonly backoff?: BackoffOptions;
   /** How long `run` idles when the spool is empty and nothing is enqueued (ms); 5 s by default. */
@@ -69,7 +70,7 @@ export class Sender {
   readonly #gzip: boolean;
   readonly #timeoutMs: number;
   readonly #maxBatchBytes: number;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: AgentFetch;
   readonly #backoff: Backoff;
   readonly #idleMs: number;
   readonly #log: (message: string, fields: Readonly<Record<string, unknown>>) => void;
@@ -125,7 +126,7 @@ export class Sender {
     this.#gzip = opts.gzip ?? true;
     this.#timeoutMs = opts.timeoutMs;
     this.#maxBatchBytes = opts.maxBatchBytes;
-    this.#fetch = opts.fetchImpl ?? fetch;
+    this.#fetch = opts.fetchImpl ?? agentFetch();
     // A 30 s cap keeps a host's data at most ~30 s late once its server is back
     // (its keepalive turns green again quickly); one small POST per host every
     // 30 s is no load on a server that is down.
@@ -232,7 +233,7 @@ export class Sender {
       authorization: `Bearer ${this.#token}`,
     };
     if (this.#gzip) headers["content-encoding"] = "gzip";
-    let res: Response;
+    let res: AgentResponse;
     try {
       res = await this.#fetch(this.#url, {
         method: "POST",
@@ -280,25 +281,19 @@ export class Sender {
   }
 }
 
-/** Reads at most `max` bytes of a response body as text, then cancels the rest. */
-async function readBounded(res: Response, max: number): Promise<string> {
+/** Reads at most `max` bytes of a response body as text, then stops reading (the rest is dropped). */
+async function readBounded(res: AgentResponse, max: number): Promise<string> {
   if (res.body === null) return "";
-  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let n = 0;
   try {
-    while (n < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
+    for await (const chunk of res.body) {
+      chunks.push(chunk);
+      n += chunk.length;
+      if (n >= max) break; // leaving the loop destroys the rest of the body
     }
   } catch {
     // A body cut short still leaves the status, which is what decides; the text is only for the log.
-    return Buffer.concat(chunks).toString("utf8", 0, Math.min(n, max)).trim();
-  } finally {
-    // Cancelling only releases the connection; a failure there changes nothing for us.
-    await reader.cancel().catch(() => undefined);
   }
   return Buffer.concat(chunks).toString("utf8", 0, Math.min(n, max)).trim();
 }

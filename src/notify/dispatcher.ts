@@ -128,6 +128,9 @@ export class Dispatcher {
   async #notify(g: AggregationGroup, alerts: StoredAlert[], now: number): Promise<boolean> {
     const d = this.#deps;
     if (d.signal.aborted) return false;
+    const integrations = d.integrationsFor(g.route.receiver);
+    // A receiver without integrations (reddot's log-only default) sends nothing: no muting to work out.
+    if (integrations.length === 0) return true;
     const mutedBy = routeMutedBy(g.route, d.timeIntervals, now);
     if (mutedBy.length > 0) {
       d.log.debug?.({ groupKey: g.key, mutedBy }, "route muted by time interval");
@@ -153,9 +156,7 @@ export class Dispatcher {
       externalURL: d.externalURL,
     };
     const results = await Promise.all(
-      d
-        .integrationsFor(g.route.receiver)
-        .map((i) => this.#notifyIntegration(g, i, ctx, firing, resolved, now)),
+      integrations.map((i) => this.#notifyIntegration(g, i, ctx, firing, resolved, now)),
     );
     return results.every(Boolean);
   }

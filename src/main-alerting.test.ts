@@ -98,7 +98,7 @@ describe("server with rules and heartbeats", () => {
     expect(after?.rules.map((r) => r.name)).toEqual(["job:one", "AlwaysOn"]);
     const q = await fetch(`${s.url}/api/v1/query?query=job:one`);
     const body = (await q.json()) as { data: { result: unknown[] } };
-    expect(body.data.result).toHaveLength(1);
+    expect(body.data.result, JSON.stringify(body)).toHaveLength(1);
 
     // A heartbeat reported over the API (loopback, no tokens configured) is stored and listed.
     const hb = await fetch(`${s.url}/api/v1/heartbeat/nightly-backup`, {
@@ -106,7 +106,7 @@ describe("server with rules and heartbeats", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ status: "failure", exit_code: 3 }),
     });
-    expect(hb.status).toBe(200);
+    expect(hb.status, await hb.clone().text()).toBe(200);
     const list = (await (await fetch(`${s.url}/api/v1/heartbeats`)).json()) as {
       data: { job: string; state: string }[];
     };
@@ -117,7 +117,12 @@ describe("server with rules and heartbeats", () => {
     const value = (name: string) =>
       Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
     expect(value("reddot_rule_evaluations_total")).toBeGreaterThan(0);
-    expect(value("reddot_rule_evaluation_failures_total")).toBe(0);
+    const ruleErrors = (await groups()).flatMap((g) =>
+      g.rules
+        .filter((r) => r.health !== "ok")
+        .map((r) => `${g.name}/${r.name}: ${JSON.stringify(r)}`),
+    );
+    expect(value("reddot_rule_evaluation_failures_total"), ruleErrors.join("\n")).toBe(0);
     expect(value("reddot_data_dir_size_bytes")).toBeGreaterThan(0);
     expect(value("reddot_data_dir_avail_bytes")).toBeGreaterThan(0);
     expect(value("reddot_alerts_received_total")).toBeGreaterThan(0);

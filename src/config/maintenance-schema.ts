@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isReddotError } from "../lib/errors.js";
 import { type Matcher, parseMatcherList } from "../notify/index.js";
+import { matcherStringField } from "./notify-schema.js";
 
 /*
  * `maintenance/*.yaml`: planned maintenance windows. While a window is open,
@@ -42,19 +43,9 @@ const timeField = z.union([z.string(), z.date()]).transform((v, ctx) => {
   return ms;
 });
 
-const matcherField = z.string().superRefine((text, ctx) => {
-  try {
-    parseMatcherList([text]);
-  } catch (e) {
-    if (!isReddotError(e)) throw e;
-    ctx.addIssue({
-      code: "custom",
-      input: text,
-      message: e.message,
-      params: { hint: 'Alertmanager matcher syntax: host="db1", service=~"api|web"' },
-    });
-  }
-});
+const matcherField = matcherStringField(
+  'Alertmanager matcher syntax: host="db1", service=~"api|web"',
+);
 
 /** One window as written. */
 export const maintenanceWindowSchema = z

@@ -38,20 +38,19 @@ function withHint<T extends z.ZodType>(s: T, check: (v: z.output<T>) => string |
   });
 }
 
-/** A matcher string (`severity="page"`, `{a=~"b"}`), checked for syntax. */
-const matcherStringField = z.string().superRefine((text, ctx) => {
-  try {
-    parseMatcherList([text]);
-  } catch (e) {
-    if (!isReddotError(e)) throw e;
-    ctx.addIssue({
-      code: "custom",
-      input: text,
-      message: e.message,
-      params: { hint: 'write name, operator (=, !=, =~, !~) and a quoted value: severity="page"' },
-    });
-  }
-});
+/** A matcher string (`severity="page"`, `{a=~"b"}`), checked for syntax; `hint` shows how to write one. */
+export function matcherStringField(
+  hint = 'write name, operator (=, !=, =~, !~) and a quoted value: severity="page"',
+) {
+  return z.string().superRefine((text, ctx) => {
+    try {
+      parseMatcherList([text]);
+    } catch (e) {
+      if (!isReddotError(e)) throw e;
+      ctx.addIssue({ code: "custom", input: text, message: e.message, params: { hint } });
+    }
+  });
+}
 
 const labelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
   for (const name of Object.keys(labels)) {
@@ -299,7 +298,7 @@ const routeSchema: z.ZodType<RawRoute, unknown> = z.strictObject({
   continue: z.boolean().default(false),
   match: labelMap.optional(),
   match_re: regexMap.optional(),
-  matchers: z.array(matcherStringField).optional(),
+  matchers: z.array(matcherStringField()).optional(),
   group_wait: optionalDuration(),
   group_interval: durationField({ min: 1 }).optional(),
   repeat_interval: durationField({ min: 1 }).optional(),
@@ -313,10 +312,10 @@ const routeSchema: z.ZodType<RawRoute, unknown> = z.strictObject({
 const inhibitSchema = z.strictObject({
   source_match: labelMap.optional(),
   source_match_re: regexMap.optional(),
-  source_matchers: z.array(matcherStringField).optional(),
+  source_matchers: z.array(matcherStringField()).optional(),
   target_match: labelMap.optional(),
   target_match_re: regexMap.optional(),
-  target_matchers: z.array(matcherStringField).optional(),
+  target_matchers: z.array(matcherStringField()).optional(),
   equal: z.array(z.string()).default([]),
 });
 

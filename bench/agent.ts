@@ -8,16 +8,16 @@
  * children, the plugins) and RSS (sampled every second) are compared; issue
  * 4's targets are CPU ≤ node_exporter's and RSS ≤ 60 MB. The run fails unless
  * the server received every agent's reports and exactly its checks. */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { type ChildProcess, execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { writeAgentBenchConfig } from "./agent-config.js";
 import { log } from "./log.js";
-import { freePort, httpGet, PeerProcess, projectRoot, sleep } from "./peers.js";
-import { readMemory } from "./proc.js";
+import { freePort, httpGet, projectRoot, sleep, spawnLogged } from "./peers.js";
+import { readCpuTimes, readMemory } from "./proc.js";
 
 const execFileP = promisify(execFile);
 
@@ -143,23 +143,11 @@ class Child {
   }
 
   start(cmd: string, args: string[]): void {
-    const fd = openSync(this.logFile, "a");
-    const child = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
-    closeSync(fd);
-    this.child = child;
-    PeerProcess.live.add(child);
-    this.exited = new Promise((resolve) => {
-      child.on("exit", (code, signal) => {
-        PeerProcess.live.delete(child);
-        this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
-        resolve();
-      });
-      child.on("error", (err) => {
-        PeerProcess.live.delete(child);
-        this.exitInfo = `failed to start: ${err.message}`;
-        resolve();
-      });
+    const started = spawnLogged(cmd, args, this.logFile, (info) => {
+      this.exitInfo = info;
     });
+    this.child = started.child;
+    this.exited = started.exited;
   }
 
   /** SIGTERM, SIGKILL after `graceMs`. */
@@ -182,29 +170,11 @@ class Child {
   }
 }
 
-let clockTicks: number | undefined;
-
-async function ticksPerSecond(): Promise<number> {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number((await execFileP("getconf", ["CLK_TCK"])).stdout.trim()) || 100;
-    } catch (err) {
-      log("agent", `getconf CLK_TCK failed (${String(err)}); assuming 100`);
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
-
-/** Own and reaped children's CPU seconds from /proc/PID/stat (fields 14–17). */
-function readCpu(pid: number, hz: number): { own: number; children: number } {
-  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Field 2 (comm) may hold spaces and parentheses: split after the last ')'; fields from 3 on.
-  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return {
-    own: (Number(f[11]) + Number(f[12])) / hz,
-    children: (Number(f[13]) + Number(f[14])) / hz,
-  };
+/** Own and reaped children's CPU seconds of a process that must still run. */
+function readCpu(pid: number): { own: number; children: number } {
+  const t = readCpuTimes(pid);
+  if (t === undefined) throw new Error(`process ${pid} is gone`);
+  return t;
 }
 
 /** Polls `url` until it answers 200. */
@@ -432,12 +402,11 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
 
     log("agent", `warm-up ${opts.warmupSeconds} s`);
     await sleep(opts.warmupSeconds * 1000);
-    const hz = await ticksPerSecond();
     const agentPids = agents.map((c) => c.pid);
     const exporterPid = exporterUrl !== undefined ? exporter.pid : undefined;
     const pids = exporterPid !== undefined ? [...agentPids, exporterPid] : agentPids;
     const rss = new RssStats(pids);
-    const before = pids.map((pid) => readCpu(pid, hz));
+    const before = pids.map((pid) => readCpu(pid));
     const t0 = performance.now();
     scraper?.reset();
     rss.start();
@@ -451,7 +420,7 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
       }
       if (left > 0) {
         agentPids.forEach((pid, i) => {
-          const cpu = readCpu(pid, hz);
+          const cpu = readCpu(pid);
           log(
             "agent",
             `${opts.measureSeconds - left} s: ${variants[i].label}: ${(cpu.own - before[i].own).toFixed(2)} CPU s, ` +
@@ -461,7 +430,7 @@ export async function runAgentBench(opts: AgentBenchOptions): Promise<AgentBench
         });
       }
     }
-    const after = pids.map((pid) => readCpu(pid, hz));
+    const after = pids.map((pid) => readCpu(pid));
     const window = (performance.now() - t0) / 1000;
     rss.stop();
     scraper?.stop();

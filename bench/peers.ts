@@ -291,6 +291,36 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts a benchmark child with stdout and stderr appended to `logFile`,
+ * killed with the benchmark however it ends (PeerProcess.live); `onExit`
+ * gets why it ended ("exited with ...", "failed to start: ...").
+ */
+export function spawnLogged(
+  cmd: string,
+  args: string[],
+  logFile: string,
+  onExit: (info: string) => void,
+): { child: ChildProcess; exited: Promise<void> } {
+  const fd = openSync(logFile, "a");
+  const child = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  PeerProcess.live.add(child);
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", (code, signal) => {
+      PeerProcess.live.delete(child);
+      onExit(`exited with ${signal ?? `code ${code}`}`);
+      resolve();
+    });
+    child.on("error", (err) => {
+      PeerProcess.live.delete(child);
+      onExit(`failed to start: ${err.message}`);
+      resolve();
+    });
+  });
+  return { child, exited };
+}
+
 /** A running peer process, with its output appended to a log file. */
 export class PeerProcess {
   /** Children still running, so that an interrupted benchmark leaves none behind. */
@@ -324,25 +354,13 @@ export class PeerProcess {
   /** Starts the process (on the same data dir every time). */
   async start(): Promise<void> {
     const { cmd, args } = await this.def.command(this.ctx);
-    const fd = openSync(this.logFile, "a");
     this.exitInfo = undefined;
     this.expectExit = false;
-    const child = spawn(cmd, args, { stdio: ["ignore", fd, fd] });
-    closeSync(fd);
-    this.child = child;
-    PeerProcess.live.add(child);
-    this.exited = new Promise((resolve) => {
-      child.on("exit", (code, signal) => {
-        PeerProcess.live.delete(child);
-        this.exitInfo = `exited with ${signal ?? `code ${code}`}`;
-        resolve();
-      });
-      child.on("error", (err) => {
-        PeerProcess.live.delete(child);
-        this.exitInfo = `failed to start: ${err.message}`;
-        resolve();
-      });
+    const started = spawnLogged(cmd, args, this.logFile, (info) => {
+      this.exitInfo = info;
     });
+    this.child = started.child;
+    this.exited = started.exited;
   }
 
   /** Polls the readiness URL every 50 ms; returns the seconds since `since`. */

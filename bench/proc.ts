@@ -49,6 +49,14 @@ function ticksPerSecond(): number {
 
 /** CPU seconds (user + system) used so far by a process; undefined once it is gone. */
 export function readCpuSeconds(pid: number): number | undefined {
+  return readCpuTimes(pid)?.own;
+}
+
+/**
+ * A process's own CPU seconds (utime + stime) and those of its children it
+ * has reaped (cutime + cstime); undefined once it is gone.
+ */
+export function readCpuTimes(pid: number): { own: number; children: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -57,9 +65,13 @@ export function readCpuSeconds(pid: number): number | undefined {
     throw err;
   }
   // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-  // What follows starts at field 3 (state); utime and stime are fields 14 and 15.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  // What follows starts at field 3 (state); utime, stime, cutime, cstime are fields 14 to 17.
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const hz = ticksPerSecond();
+  return {
+    own: (Number(f[11]) + Number(f[12])) / hz,
+    children: (Number(f[13]) + Number(f[14])) / hz,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AlertmanagerForwardConfig } from "../../config/index.js";
 import type { NotificationAlert } from "../../template/index.js";
-import { alertsToSend, rfc3339 } from "./data.js";
+import { integration, rfc3339 } from "./data.js";
 import { postJSON } from "./http.js";
 import type { BuildDeps, Integration } from "./types.js";
 
@@ -43,15 +43,12 @@ export function alertmanagerIntegration(
   conf: AlertmanagerForwardConfig,
   deps: BuildDeps,
 ): Integration {
-  return {
+  return integration({
     receiver,
     kind: "alertmanager",
     index,
-    id: `alertmanager[${index}]`,
     sendResolved: conf.sendResolved,
-    async send(ctx, signal) {
-      const alerts = alertsToSend(ctx, conf.sendResolved);
-      if (alerts.length === 0) return;
+    async deliver(_ctx, alerts, signal) {
       const now = (deps.now ?? Date.now)();
       await postJSON(
         alertsEndpoint(conf.url),
@@ -59,5 +56,5 @@ export function alertmanagerIntegration(
         { fetchImpl: deps.fetchImpl, signal, timeoutMs: conf.timeoutMs, what: "alertmanager" },
       );
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { NotificationAlert, NotificationData } from "../../template/index.js";
-import type { NotifyContext } from "./types.js";
+import type { Integration, NotifyContext } from "./types.js";
 
 /** The alerts an integration sends: all, or the firing ones when it does not send resolved; empty = send nothing. */
 export function alertsToSend(ctx: NotifyContext, sendResolved: boolean): NotificationAlert[] {
@@ -48,4 +48,36 @@ export function truncateRunes(s: string, n: number): { text: string; truncated: 
   if (r.length <= n) return { text: s, truncated: false };
   if (n <= 3) return { text: r.slice(0, n).join(""), truncated: true };
   return { text: `${r.slice(0, n - 1).join("")}…`, truncated: true };
+}
+
+/**
+ * The shape every integration shares: its identity, and a send that drops
+ * resolved alerts when it does not send them and sends nothing when nothing is
+ * left. `check` runs first on every send (settings refused at send time);
+ * `deliver` does the integration's own work.
+ */
+export function integration(
+  spec: Pick<Integration, "receiver" | "kind" | "index" | "sendResolved"> & {
+    check?: () => void;
+    deliver: (
+      ctx: NotifyContext,
+      alerts: NotificationAlert[],
+      signal: AbortSignal,
+    ) => Promise<void>;
+  },
+): Integration {
+  const { receiver, kind, index, sendResolved } = spec;
+  return {
+    receiver,
+    kind,
+    index,
+    id: `${kind}[${index}]`,
+    sendResolved,
+    async send(ctx, signal) {
+      spec.check?.();
+      const alerts = alertsToSend(ctx, sendResolved);
+      if (alerts.length === 0) return;
+      await spec.deliver(ctx, alerts, signal);
+    },
+  };
 }

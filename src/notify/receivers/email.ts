@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import type { EmailConfig } from "../../config/index.js";
-import { alertsToSend, notificationData } from "./data.js";
+import { integration, notificationData } from "./data.js";
 import { scrub } from "./http.js";
 import { readSecretFile, secretValue } from "./secrets.js";
 import { type BuildDeps, type Integration, NotifyError } from "./types.js";
@@ -120,15 +120,12 @@ export function emailIntegration(
   conf: EmailConfig,
   deps: BuildDeps,
 ): Integration {
-  return {
+  return integration({
     receiver,
     kind: "email",
     index,
-    id: `email[${index}]`,
     sendResolved: conf.sendResolved,
-    async send(ctx, signal) {
-      const alerts = alertsToSend(ctx, conf.sendResolved);
-      if (alerts.length === 0) return;
+    async deliver(ctx, alerts, signal) {
       const data = notificationData(ctx, alerts);
       const now = deps.now;
       const t = (text: string) => deps.templates.render(text, data, { now });
@@ -189,5 +186,5 @@ export function emailIntegration(
         transport.close();
       }
     },
-  };
+  });
 }

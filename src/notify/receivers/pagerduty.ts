@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PagerdutyConfig } from "../../config/index.js";
-import { alertsToSend, notificationData, truncateRunes } from "./data.js";
+import { integration, notificationData, truncateRunes } from "./data.js";
 import { postJSON } from "./http.js";
 import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
@@ -74,18 +74,17 @@ export function pagerdutyIntegration(
   conf: PagerdutyConfig,
   deps: BuildDeps,
 ): Integration {
-  return {
+  return integration({
     receiver,
     kind: "pagerduty",
     index,
-    id: `pagerduty[${index}]`,
     sendResolved: conf.sendResolved,
-    async send(ctx, signal) {
+    check: () => {
       if (conf.serviceKey !== undefined || conf.serviceKeyFile !== undefined) {
         throw new NotifyError(PAGERDUTY_V1_UNSUPPORTED, false);
       }
-      const alerts = alertsToSend(ctx, conf.sendResolved);
-      if (alerts.length === 0) return;
+    },
+    async deliver(ctx, alerts, signal) {
       const data = notificationData(ctx, alerts);
       const now = deps.now;
       const t = (text: string) => deps.templates.render(text, data, { now });
@@ -134,5 +133,5 @@ export function pagerdutyIntegration(
         what: "pagerduty",
       });
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import type { SlackConfig } from "../../config/index.js";
-import { alertsToSend, notificationData, truncateRunes } from "./data.js";
+import { integration, notificationData, truncateRunes } from "./data.js";
 import { postJSON, scrub, urlParts } from "./http.js";
 import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
@@ -80,15 +80,12 @@ export function slackIntegration(
   conf: SlackConfig,
   deps: BuildDeps,
 ): Integration {
-  return {
+  return integration({
     receiver,
     kind: "slack",
     index,
-    id: `slack[${index}]`,
     sendResolved: conf.sendResolved,
-    async send(ctx, signal) {
-      const alerts = alertsToSend(ctx, conf.sendResolved);
-      if (alerts.length === 0) return;
+    async deliver(ctx, alerts, signal) {
       const data = notificationData(ctx, alerts);
       const now = deps.now;
       const t = (text: string | undefined) =>
@@ -129,5 +126,5 @@ export function slackIntegration(
       });
       checkSlackAnswer(res.contentType, res.body, url);
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { WebhookConfig } from "../../config/index.js";
 import type { NotificationAlert } from "../../template/index.js";
-import { alertsToSend, notificationData, rfc3339 } from "./data.js";
+import { integration, notificationData, rfc3339 } from "./data.js";
 import { postJSON } from "./http.js";
 import { httpAuth } from "./http-config.js";
 import { secretValue } from "./secrets.js";
@@ -74,15 +74,12 @@ export function webhookIntegration(
   conf: WebhookConfig,
   deps: BuildDeps,
 ): Integration {
-  return {
+  return integration({
     receiver,
     kind: "webhook",
     index,
-    id: `webhook[${index}]`,
     sendResolved: conf.sendResolved,
-    async send(ctx, signal) {
-      const alerts = alertsToSend(ctx, conf.sendResolved);
-      if (alerts.length === 0) return;
+    async deliver(ctx, alerts, signal) {
       const url = await secretValue(deps.configDir, conf.url, conf.urlFile, "url");
       const auth = await httpAuth(deps.configDir, conf.httpConfig);
       await postJSON(url, webhookMessage(ctx, alerts, conf.maxAlerts), {
@@ -94,5 +91,5 @@ export function webhookIntegration(
         what: "webhook",
       });
     },
-  };
+  });
 }
